@@ -1,0 +1,208 @@
+package dev.signaling.client;
+
+import dev.signaling.protocol.MessageTypes;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A small client for the signaling protocol over a Vert.x WebSocket.
+ *
+ * <p>Requests ({@link #login}, {@link #request}) complete with the server's answer. Every frame the server
+ * sends also lands in an inbox that {@link #await} reads, which suits tests and scripts; handlers set with
+ * {@link #onMessage} suit applications.
+ */
+public final class SignalingClient {
+  public static final String PATH = "/ws";
+
+  private final WebSocketClient wsClient;
+  private final WebSocket socket;
+  private final AtomicLong nextId = new AtomicLong();
+  private final Map<Object, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private final List<JsonObject> seen = new ArrayList<>();
+  private final Promise<Short> closed = Promise.promise();
+  private volatile Handler<JsonObject> messageHandler = message -> { };
+  private volatile String name;
+
+  private SignalingClient(WebSocketClient wsClient, WebSocket socket) {
+    this.wsClient = wsClient;
+    this.socket = socket;
+    socket.textMessageHandler(this::onFrame);
+    socket.closeHandler(ignored -> onClosed());
+  }
+
+  public static Future<SignalingClient> connect(Vertx vertx, String host, int port) {
+    return connect(vertx, new WebSocketConnectOptions().setHost(host).setPort(port).setURI(PATH));
+  }
+
+  public static Future<SignalingClient> connect(Vertx vertx, WebSocketConnectOptions options) {
+    WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxMessageSize(1024 * 1024)
+        .setMaxFrameSize(1024 * 1024));
+    return wsClient.connect(options)
+        .map(socket -> new SignalingClient(wsClient, socket))
+        .onFailure(ignored -> wsClient.close());
+  }
+
+  /** Logs in; completes with the {@code login-ok} frame, or fails with the server's error. */
+  public Future<JsonObject> login(String name) {
+    return request(new JsonObject().put("type", MessageTypes.LOGIN).put("name", name))
+        .onSuccess(ok -> this.name = ok.getString("name"));
+  }
+
+  /** The name this client logged in with, or {@code null}. */
+  public String name() {
+    return name;
+  }
+
+  /** Sends a frame without waiting for an answer; the server sends back only errors. */
+  public Future<Void> send(JsonObject message) {
+    return socket.writeTextMessage(message.encode());
+  }
+
+  /** Sends raw text, for tests of what the server does with malformed frames. */
+  public Future<Void> sendText(String text) {
+    return socket.writeTextMessage(text);
+  }
+
+  /**
+   * Sends a message with an {@code id} (one is added when missing) and completes with the answer: the
+   * {@code ack} (or {@code login-ok}), or fails with a {@link SignalingException} for an error.
+   */
+  public Future<JsonObject> request(JsonObject message) {
+    Object id = message.getValue("id");
+    if (id == null) {
+      id = "c" + nextId.incrementAndGet();
+      message = message.copy().put("id", id);
+    }
+    Promise<JsonObject> answer = Promise.promise();
+    pending.put(id, answer);
+    Object key = id;
+    socket.writeTextMessage(message.encode()).onFailure(failure -> {
+      if (pending.remove(key) != null) {
+        answer.tryFail(failure);
+      }
+    });
+    return answer.future();
+  }
+
+  /** A handler for every frame the server sends, called on the connection's event loop. */
+  public SignalingClient onMessage(Handler<JsonObject> handler) {
+    this.messageHandler = handler;
+    return this;
+  }
+
+  /**
+   * Blocks until a frame matching {@code match} arrives, taking it and every frame before it out of the
+   * inbox. For tests and scripts; never call it on an event loop.
+   */
+  public JsonObject await(Predicate<JsonObject> match, Duration timeout) throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        JsonObject next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (next == null) {
+          throw new TimeoutException("no matching frame within " + timeout + "; seen: " + seen());
+        }
+        if (match.test(next)) {
+          return next;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted");
+    }
+  }
+
+  /** Blocks until a frame of this type arrives; see {@link #await(Predicate, Duration)}. */
+  public JsonObject await(String type, Duration timeout) throws TimeoutException {
+    return await(frame -> type.equals(frame.getString("type")), timeout);
+  }
+
+  /** Takes everything in the inbox now, without waiting. */
+  public List<JsonObject> drainInbox() {
+    List<JsonObject> drained = new ArrayList<>();
+    inbox.drainTo(drained);
+    return drained;
+  }
+
+  /** Every frame received so far, oldest first. */
+  public List<JsonObject> seen() {
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
+  /** Completes with the close status code when the connection closes. */
+  public Future<Short> closeFuture() {
+    return closed.future();
+  }
+
+  public boolean isClosed() {
+    return closed.future().isComplete();
+  }
+
+  public Future<Void> close() {
+    return socket.close().eventually(wsClient::close);
+  }
+
+  private void onFrame(String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (RuntimeException notJson) {
+      frame = new JsonObject().put("type", "unparsable").put("text", text);
+    }
+    synchronized (seen) {
+      seen.add(frame);
+    }
+    inbox.add(frame);
+    completePending(frame);
+    messageHandler.handle(frame);
+  }
+
+  private void completePending(JsonObject frame) {
+    String type = frame.getString("type");
+    if (MessageTypes.ACK.equals(type) || MessageTypes.LOGIN_OK.equals(type)) {
+      Promise<JsonObject> answer = pending.remove(frame.getValue("id", ""));
+      if (answer != null) {
+        answer.tryComplete(frame);
+      }
+    } else if (MessageTypes.ERROR.equals(type) && frame.getValue("ref") != null) {
+      Promise<JsonObject> answer = pending.remove(frame.getValue("ref"));
+      if (answer != null) {
+        answer.tryFail(new SignalingException(frame));
+      }
+    }
+  }
+
+  private void onClosed() {
+    Short status = socket.closeStatusCode();
+    closed.tryComplete(status);
+    SignalingException gone = new SignalingException(new JsonObject()
+        .put("type", MessageTypes.ERROR).put("code", "connection-closed")
+        .put("message", "The connection closed with status " + status + " before an answer came."));
+    pending.values().forEach(answer -> answer.tryFail(gone));
+    pending.clear();
+    wsClient.close();
+  }
+}

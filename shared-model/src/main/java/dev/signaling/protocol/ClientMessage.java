@@ -1,0 +1,30 @@
+package dev.signaling.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/** A validated message from a client. */
+public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Relay {
+
+  /** The client's correlation id (a string or an integer), or {@code null}. */
+  Object id();
+
+  /** {@code {"type":"login","name":"alice"}}: claims a name for this connection. */
+  record Login(String name, Object id) implements ClientMessage {
+  }
+
+  /** {@code {"type":"logout"}}: ends the session and closes the connection normally. */
+  record Logout(Object id) implements ClientMessage {
+  }
+
+  /**
+   * An application message for one user. {@code body} is the parsed message and {@code text} the frame
+   * exactly as received; the relay keeps the text so that payloads pass through byte for byte.
+   */
+  record Relay(String type, String target, Object id, JsonObject body, String text) implements ClientMessage {
+
+    /** The frame the target receives: the original, with {@code from} set by the server. */
+    public String framedFrom(String sender) {
+      return RelayFrames.withSender(text, body, sender);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.signaling.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.presence.HazelcastPresence;
+import dev.signaling.node.presence.LocalPresence;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Vert.x either clustered over Hazelcast or alone, and picks the matching implementations. */
+public final class ClusterBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+
+  private ClusterBootstrap() {
+  }
+
+  public static Future<ClusterRuntime> start(NodeConfig config) {
+    VertxOptions options = new VertxOptions();
+    if (!config.clustered()) {
+      Vertx vertx = Vertx.builder().with(options).build();
+      LOG.info("running as a single node without a cluster: presence is in memory");
+      return Future.succeededFuture(new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence()));
+    }
+    options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(0));
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigFactory.build(config));
+    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered().map(vertx -> {
+      HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+      ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
+      LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),
+          hazelcast.getCluster().getLocalMember().getAddress(), view.members().size());
+      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast));
+    });
+  }
+}

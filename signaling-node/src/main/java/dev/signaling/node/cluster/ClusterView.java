@@ -1,0 +1,23 @@
+package dev.signaling.node.cluster;
+
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** This node's view of the cluster's membership. */
+public interface ClusterView {
+
+  /** This node's id: the Vert.x node id, also the name of its event-bus addresses. */
+  String nodeId();
+
+  /** The ids of the current members, this node included. */
+  Set<String> members();
+
+  /**
+   * Whether this node is the cluster's oldest member. The oldest member's member list is the
+   * authoritative one, so whole-cluster sweeps run there only.
+   */
+  boolean isOldestMember();
+
+  /** Calls {@code listener} with the id of each member that leaves or is declared dead. */
+  void onMemberLeft(Consumer<String> listener);
+}

@@ -1,0 +1,73 @@
+package dev.signaling.node.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Membership from Hazelcast. Listeners run on a Vert.x context, never on Hazelcast's event threads. */
+final class HazelcastClusterView implements ClusterView {
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterView.class);
+  /** The member attribute in which the Hazelcast cluster manager publishes the Vert.x node id. */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
+  private final HazelcastInstance hazelcast;
+  private final String nodeId;
+  private final Context context;
+
+  HazelcastClusterView(HazelcastInstance hazelcast, String nodeId, Context context) {
+    this.hazelcast = hazelcast;
+    this.nodeId = nodeId;
+    this.context = context;
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public Set<String> members() {
+    return hazelcast.getCluster().getMembers().stream()
+        .map(HazelcastClusterView::nodeIdOf)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  @Override
+  public boolean isOldestMember() {
+    // Hazelcast lists members oldest first.
+    return hazelcast.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  @Override
+  public void onMemberLeft(Consumer<String> listener) {
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        LOG.info("member joined: {} ({} members)", describe(event.getMember()), event.getMembers().size());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        LOG.info("member left: {} ({} members)", describe(event.getMember()), event.getMembers().size());
+        String left = nodeIdOf(event.getMember());
+        context.runOnContext(ignored -> listener.accept(left));
+      }
+    });
+  }
+
+  private static String nodeIdOf(Member member) {
+    String nodeId = member.getAttribute(VERTX_NODE_ID);
+    return nodeId != null ? nodeId : member.getUuid().toString();
+  }
+
+  private static String describe(Member member) {
+    return nodeIdOf(member) + " at " + member.getAddress();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.signaling.node.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.signaling.node.config.Discovery;
+import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.presence.HazelcastPresence;
+import dev.signaling.node.presence.PresenceEntrySerializer;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/** The only place that builds Hazelcast configuration, from the node's {@link NodeConfig}. */
+public final class HazelcastConfigFactory {
+  /** Ports tried from {@code CLUSTER_PORT} upwards, both to bind and to find members given without port. */
+  static final int PORT_RANGE = 10;
+
+  private HazelcastConfigFactory() {
+  }
+
+  public static Config build(NodeConfig node) {
+    if (node.discovery() != Discovery.TCP) {
+      throw new IllegalArgumentException("no Hazelcast for discovery " + node.discovery());
+    }
+    // Vert.x's own defaults first: the event bus subscription multimap and node info maps.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(node.clusterName());
+    config.setInstanceName("signaling-" + node.clusterName() + "-" + node.httpPort() + "-" + System.nanoTime());
+    applyProperties(config, node);
+    applyNetwork(config.getNetworkConfig(), node);
+    config.addMapConfig(presenceMap());
+    config.getSerializationConfig().getCompactSerializationConfig().addSerializer(new PresenceEntrySerializer());
+    return config;
+  }
+
+  private static void applyProperties(Config config, NodeConfig node) {
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The node leaves the cluster itself on shutdown, after its sessions are closed.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Failure detection: a killed node's users must become unreachable within seconds, not the
+    // default minute.
+    config.setProperty("hazelcast.heartbeat.interval.seconds",
+        Long.toString(node.heartbeatInterval().toSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(node.maxNoHeartbeat().toSeconds()));
+    // A node starting alone should not sit five seconds waiting for join requests.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(PORT_RANGE));
+    config.setProperty("hazelcast.local.localAddress", node.clusterHost());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+  }
+
+  private static void applyNetwork(NetworkConfig network, NodeConfig node) {
+    network.setPort(node.clusterPort()).setPortAutoIncrement(true).setPortCount(PORT_RANGE);
+    network.getInterfaces().setEnabled(true).addInterface(node.clusterHost());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
+  }
+
+  private static MapConfig presenceMap() {
+    return new MapConfig(HazelcastPresence.MAP_NAME)
+        .setBackupCount(1)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "node"));
+  }
+}

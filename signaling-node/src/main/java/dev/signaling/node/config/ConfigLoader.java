@@ -1,0 +1,119 @@
+package dev.signaling.node.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link NodeConfig} from environment variables and CLI flags. A flag wins over the variable of
+ * the same name; both are listed by {@link Setting}.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {
+  }
+
+  public static NodeConfig load(Map<String, String> env, String[] args) {
+    Map<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Setting setting : Setting.values()) {
+      String fromEnv = env.get(setting.env());
+      values.put(setting, fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : setting.defaultValue());
+    }
+    applyFlags(args, values);
+    return build(values);
+  }
+
+  /** The text {@code --help} prints. */
+  public static String usage() {
+    StringBuilder text = new StringBuilder("Usage: java -jar signaling-node.jar [--flag=value ...]\n\n");
+    for (Setting setting : Setting.values()) {
+      text.append(String.format("  %-36s %-34s %s (default: %s)%n", setting.flag(), "env " + setting.env(),
+          setting.description(), setting.defaultValue().isEmpty() ? "see text" : setting.defaultValue()));
+    }
+    return text.toString();
+  }
+
+  private static void applyFlags(String[] args, Map<Setting, String> values) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String flag = arg;
+      String value;
+      int equals = arg.indexOf('=');
+      if (equals > 0) {
+        flag = arg.substring(0, equals);
+        value = arg.substring(equals + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new ConfigException(arg + " needs a value");
+      }
+      values.put(settingForFlag(flag), value.trim());
+    }
+  }
+
+  private static Setting settingForFlag(String flag) {
+    return Arrays.stream(Setting.values())
+        .filter(setting -> setting.flag().equals(flag))
+        .findFirst()
+        .orElseThrow(() -> new ConfigException("unknown option " + flag + "\n\n" + usage()));
+  }
+
+  private static NodeConfig build(Map<Setting, String> values) {
+    String instances = values.get(Setting.VERTICLE_INSTANCES);
+    return new NodeConfig(
+        values.get(Setting.HTTP_HOST),
+        port(values, Setting.HTTP_PORT, true),
+        values.get(Setting.CLUSTER_HOST),
+        port(values, Setting.CLUSTER_PORT, false),
+        members(values.get(Setting.CLUSTER_MEMBERS)),
+        nonEmpty(values, Setting.CLUSTER_NAME),
+        Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY)),
+        instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
+        Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
+        Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
+        Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
+        Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
+        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+  }
+
+  private static List<String> members(String value) {
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(member -> !member.isEmpty())
+        .toList();
+  }
+
+  private static String nonEmpty(Map<Setting, String> values, Setting setting) {
+    String value = values.get(setting);
+    if (value.isEmpty()) {
+      throw new ConfigException(setting.env() + " must not be empty");
+    }
+    return value;
+  }
+
+  private static int port(Map<Setting, String> values, Setting setting, boolean zeroAllowed) {
+    int port = integer(values, setting);
+    if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+      throw new ConfigException(setting.env() + " must be a port number; got " + port);
+    }
+    return port;
+  }
+
+  private static int positive(Map<Setting, String> values, Setting setting) {
+    int value = integer(values, setting);
+    if (value <= 0) {
+      throw new ConfigException(setting.env() + " must be greater than 0; got " + value);
+    }
+    return value;
+  }
+
+  private static int integer(Map<Setting, String> values, Setting setting) {
+    String value = values.get(setting);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(setting.env() + " must be a whole number; got \"" + value + "\"");
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.signaling.node.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a node is configured with. Built once at start by {@link ConfigLoader}; nothing else reads
+ * the environment.
+ *
+ * @param httpHost interface the HTTP/WebSocket server binds
+ * @param httpPort HTTP/WebSocket port
+ * @param clusterHost address this node's Hazelcast and event bus bind and advertise
+ * @param clusterPort first Hazelcast port tried; the next free one is taken when it is busy
+ * @param clusterMembers host[:port] entries to join
+ * @param clusterName cluster name: nodes only join a cluster of the same name
+ * @param discovery how members are found
+ * @param verticleInstances WebSocket verticle instances sharing the HTTP port
+ * @param loginTimeout how long a connection may stay without a successful login
+ * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
+ * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer members
+ * @param heartbeatInterval Hazelcast heartbeat period
+ * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
+ */
+public record NodeConfig(
+    String httpHost,
+    int httpPort,
+    String clusterHost,
+    int clusterPort,
+    List<String> clusterMembers,
+    String clusterName,
+    Discovery discovery,
+    int verticleInstances,
+    Duration loginTimeout,
+    Duration deliveryTimeout,
+    Duration presenceReconcileInterval,
+    Duration heartbeatInterval,
+    Duration maxNoHeartbeat) {
+
+  public NodeConfig {
+    clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  /** The defaults: a clustered node on this machine, as {@code java -jar} starts it. */
+  public static NodeConfig defaults() {
+    return ConfigLoader.load(java.util.Map.of(), new String[0]);
+  }
+
+  public boolean clustered() {
+    return discovery != Discovery.NONE;
+  }
+
+  public NodeConfig withHttpPort(int port) {
+    return new NodeConfig(httpHost, port, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
+        verticleInstances, loginTimeout, deliveryTimeout, presenceReconcileInterval, heartbeatInterval,
+        maxNoHeartbeat);
+  }
+
+  public NodeConfig withCluster(Discovery discovery, String clusterName, int clusterPort) {
+    return new NodeConfig(httpHost, httpPort, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
+        verticleInstances, loginTimeout, deliveryTimeout, presenceReconcileInterval, heartbeatInterval,
+        maxNoHeartbeat);
+  }
+}

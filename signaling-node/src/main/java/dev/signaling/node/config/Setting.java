@@ -1,0 +1,47 @@
+package dev.signaling.node.config;
+
+/**
+ * One setting: its environment variable, the matching CLI flag, its default and what it means. The list
+ * is the single source for parsing, {@code --help} and the README's table.
+ */
+public enum Setting {
+  HTTP_HOST("0.0.0.0", "Interface the HTTP/WebSocket server binds."),
+  HTTP_PORT("8080", "HTTP/WebSocket port (WebSocket endpoint: /ws)."),
+  CLUSTER_HOST("127.0.0.1", "Address Hazelcast and the event bus bind and advertise to other nodes."),
+  CLUSTER_PORT("5701", "First Hazelcast port tried; the next free one is taken if busy."),
+  CLUSTER_MEMBERS("127.0.0.1", "Comma-separated host[:port] of nodes to join; a host without port is tried on"
+      + " the first ports from CLUSTER_PORT."),
+  CLUSTER_NAME("signaling", "Cluster name; nodes only join a cluster of the same name."),
+  CLUSTER_DISCOVERY("tcp", "tcp (join CLUSTER_MEMBERS) or none (a single node, no Hazelcast)."),
+  VERTICLE_INSTANCES("", "WebSocket verticle instances sharing the port; default: one per core."),
+  LOGIN_TIMEOUT_SECONDS("10", "A connection without a successful login is closed after this."),
+  DELIVERY_TIMEOUT_MS("3000", "How long a relay waits for the target's node to confirm the write."),
+  PRESENCE_RECONCILE_SECONDS("10", "Period of the sweep that removes presence entries of departed nodes."),
+  CLUSTER_HEARTBEAT_SECONDS("1", "Hazelcast heartbeat period."),
+  CLUSTER_MAX_NO_HEARTBEAT_SECONDS("5", "Silence after which a member is declared dead and its users reaped.");
+
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String defaultValue, String description) {
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String env() {
+    return name();
+  }
+
+  /** The CLI flag: {@code HTTP_PORT} is {@code --http-port}. */
+  public String flag() {
+    return "--" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.signaling.node.presence;
+
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/** Presence for a single node without a cluster: a concurrent map, every operation immediate. */
+public final class LocalPresence implements Presence {
+  private final Map<String, PresenceEntry> entries = new ConcurrentHashMap<>();
+
+  @Override
+  public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
+    return Future.succeededFuture(entries.put(name, entry));
+  }
+
+  @Override
+  public Future<PresenceEntry> lookup(String name) {
+    return Future.succeededFuture(entries.get(name));
+  }
+
+  @Override
+  public Future<Boolean> release(String name, String session) {
+    boolean[] removed = {false};
+    entries.computeIfPresent(name, (key, entry) -> {
+      if (entry.session().equals(session)) {
+        removed[0] = true;
+        return null;
+      }
+      return entry;
+    });
+    return Future.succeededFuture(removed[0]);
+  }
+
+  @Override
+  public Future<Integer> removeNode(String node) {
+    return Future.succeededFuture(removeIf(entry -> entry.node().equals(node)));
+  }
+
+  @Override
+  public Future<Integer> removeAllExcept(Set<String> liveNodes) {
+    return Future.succeededFuture(removeIf(entry -> !liveNodes.contains(entry.node())));
+  }
+
+  @Override
+  public Future<Integer> size() {
+    return Future.succeededFuture(entries.size());
+  }
+
+  private int removeIf(Predicate<PresenceEntry> doomed) {
+    int removed = 0;
+    for (Map.Entry<String, PresenceEntry> entry : entries.entrySet()) {
+      if (doomed.test(entry.getValue()) && entries.remove(entry.getKey(), entry.getValue())) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

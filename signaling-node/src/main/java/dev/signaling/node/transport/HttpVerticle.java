@@ -1,0 +1,61 @@
+package dev.signaling.node.transport;
+
+import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.routing.Router;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Terminates HTTP and WebSockets. Deployed once per event loop; the instances share one port and Vert.x
+ * spreads connections over them.
+ */
+public final class HttpVerticle extends VerticleBase {
+  public static final String WEBSOCKET_PATH = "/ws";
+  /** Largest frame and message a client may send. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  private final NodeConfig config;
+  private final int port;
+  private final Router router;
+  private HttpServer server;
+
+  /** @param port the port to bind: the configured one, or for later instances the one the first bound */
+  public HttpVerticle(NodeConfig config, int port, Router router) {
+    this.config = config;
+    this.port = port;
+    this.router = router;
+  }
+
+  @Override
+  public Future<?> start() {
+    io.vertx.ext.web.Router routes = io.vertx.ext.web.Router.router(vertx);
+    routes.get(WEBSOCKET_PATH).handler(this::upgrade);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(port)
+        .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
+        .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
+        // Compression would cost tens of kilobytes per idle connection for frames that are mostly
+        // small JSON.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(routes)
+        .listen()
+        .onSuccess(started -> server = started);
+  }
+
+  /** The port this instance listens on. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void upgrade(RoutingContext context) {
+    // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
+    context.request().toWebSocket()
+        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, config.loginTimeout()));
+  }
+}

@@ -1,0 +1,155 @@
+package dev.signaling.node.transport;
+
+import dev.signaling.node.routing.DeliveryFailure;
+import dev.signaling.node.routing.RelayQueue;
+import dev.signaling.node.routing.Router;
+import dev.signaling.node.session.Session;
+import dev.signaling.protocol.ClientMessage;
+import dev.signaling.protocol.ErrorCode;
+import dev.signaling.protocol.MessageDecoder;
+import dev.signaling.protocol.ProtocolException;
+import dev.signaling.protocol.ServerMessages;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol on one WebSocket: login first, then relays. Every callback runs on the connection's event
+ * loop, so the state needs no locking.
+ */
+final class WebSocketConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
+  private static final short NORMAL_CLOSURE = 1000;
+
+  private enum State { AWAITING_LOGIN, LOGGING_IN, LOGGED_IN, CLOSED }
+
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final Router router;
+  private final long loginTimer;
+  private State state = State.AWAITING_LOGIN;
+  private Session session;
+  private Future<Void> claim;
+  private RelayQueue relays;
+
+  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, Duration loginTimeout) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.router = router;
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(binary -> send(ServerMessages.error(ErrorCode.BINARY_NOT_SUPPORTED, null, null, null)));
+    socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
+    socket.closeHandler(closed -> onClose());
+    this.loginTimer = vertx.setTimer(loginTimeout.toMillis(), fired -> onLoginTimeout());
+  }
+
+  private void onText(String text) {
+    try {
+      handle(MessageDecoder.decode(text));
+    } catch (ProtocolException refused) {
+      send(ServerMessages.error(refused));
+    } catch (RuntimeException bug) {
+      // A bug must cost this one message, never the connection or the event loop.
+      LOG.error("failed to handle a message from {}", describe(), bug);
+      send(ServerMessages.error(ErrorCode.INTERNAL_ERROR, null, null, null));
+    }
+  }
+
+  private void handle(ClientMessage message) throws ProtocolException {
+    if (state != State.LOGGED_IN) {
+      if (message instanceof ClientMessage.Login login && state == State.AWAITING_LOGIN) {
+        login(login);
+        return;
+      }
+      throw new ProtocolException(ErrorCode.NOT_LOGGED_IN, message.id());
+    }
+    if (message instanceof ClientMessage.Relay relay) {
+      relay(relay);
+    } else if (message instanceof ClientMessage.Logout) {
+      socket.close(NORMAL_CLOSURE, "logout");
+    } else {
+      throw new ProtocolException(ErrorCode.ALREADY_LOGGED_IN, message.id());
+    }
+  }
+
+  private void login(ClientMessage.Login login) {
+    state = State.LOGGING_IN;
+    // Frames sent right behind the login wait in the socket until it is decided, rather than being
+    // refused as not-logged-in.
+    socket.pause();
+    Session candidate = new Session(login.name(), UUID.randomUUID().toString(), socket);
+    session = candidate;
+    claim = router.claim(candidate);
+    claim.onComplete(claimed -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (claimed.failed()) {
+        LOG.warn("login of {} failed: presence unavailable", login.name(), claimed.cause());
+        state = State.AWAITING_LOGIN;
+        session = null;
+        send(ServerMessages.error(ErrorCode.SERVER_UNAVAILABLE,
+            "The presence service did not answer; log in again.", login.id(), null));
+      } else {
+        state = State.LOGGED_IN;
+        vertx.cancelTimer(loginTimer);
+        relays = router.newRelayQueue();
+        JsonObject ok = ServerMessages.loginOk(candidate.name(), router.nodeId());
+        if (login.id() != null) {
+          ok.put("id", login.id());
+        }
+        candidate.open(ok.encode());
+      }
+      socket.resume();
+    });
+  }
+
+  private void relay(ClientMessage.Relay relay) {
+    Object id = relay.id();
+    relays.relay(relay.target(), relay.framedFrom(session.name())).onComplete(
+        delivered -> {
+          if (id != null) {
+            send(ServerMessages.ack(id));
+          }
+        },
+        failed -> send(ServerMessages.error(codeOf(failed), null, id, relay.target())));
+  }
+
+  private static ErrorCode codeOf(Throwable failure) {
+    return failure instanceof DeliveryFailure delivery ? delivery.code() : ErrorCode.INTERNAL_ERROR;
+  }
+
+  private void onLoginTimeout() {
+    if (state == State.AWAITING_LOGIN || state == State.LOGGING_IN) {
+      send(ServerMessages.error(ErrorCode.LOGIN_TIMEOUT, null, null, null));
+      socket.close(Session.POLICY_VIOLATION, ErrorCode.LOGIN_TIMEOUT.code());
+    }
+  }
+
+  private void onClose() {
+    state = State.CLOSED;
+    vertx.cancelTimer(loginTimer);
+    Session ended = session;
+    if (ended != null) {
+      ended.markEnded();
+      // Released only after the claim is settled, so a release can never run before its own claim.
+      claim.eventually(() -> router.release(ended))
+          .onFailure(failed -> LOG.warn("could not release presence of {}", ended.name(), failed));
+    }
+  }
+
+  private void send(String frame) {
+    if (state != State.CLOSED) {
+      socket.writeTextMessage(frame);
+    }
+  }
+
+  private String describe() {
+    return session != null ? session.name() : String.valueOf(socket.remoteAddress());
+  }
+}
