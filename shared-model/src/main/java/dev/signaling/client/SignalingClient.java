@@ -83,6 +83,11 @@ public final class SignalingClient {
     return socket.writeTextMessage(text);
   }
 
+  /** Sends a binary frame, which the protocol refuses; for tests of exactly that. */
+  public Future<Void> sendBinary(byte[] bytes) {
+    return socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
+  }
+
   /**
    * Sends a message with an {@code id} (one is added when missing) and completes with the answer: the
    * {@code ack} (or {@code login-ok}), or fails with a {@link SignalingException} for an error.

@@ -14,7 +14,7 @@ import dev.signaling.node.transport.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,20 +52,19 @@ public final class SignalingNode {
         config.presenceReconcileInterval());
     reaper.start();
 
-    // The first instance binds the configured port (0 picks a free one); the rest share the port it got.
-    AtomicInteger boundPort = new AtomicInteger();
+    int port;
+    try {
+      port = config.httpPort() != 0 ? config.httpPort() : FreePort.pick(config.httpHost());
+    } catch (IOException noPort) {
+      return Future.failedFuture(noPort);
+    }
     return vertx.deployVerticle(new NodeInbox(nodeId, sessions))
-        .compose(inbox -> {
-          HttpVerticle first = new HttpVerticle(config, config.httpPort(), router);
-          return vertx.deployVerticle(first).onSuccess(id -> boundPort.set(first.actualPort()));
-        })
-        .compose(first -> config.verticleInstances() <= 1 ? Future.succeededFuture() : vertx.deployVerticle(
-            () -> new HttpVerticle(config, boundPort.get(), router),
-            new DeploymentOptions().setInstances(config.verticleInstances() - 1)))
+        .compose(inbox -> vertx.deployVerticle(() -> new HttpVerticle(config, port, router),
+            new DeploymentOptions().setInstances(config.verticleInstances())))
         .map(deployed -> {
           LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances)", nodeId,
-              config.httpHost(), boundPort.get(), HttpVerticle.WEBSOCKET_PATH, config.verticleInstances());
-          return new SignalingNode(config, runtime, sessions, reaper, boundPort.get());
+              config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances());
+          return new SignalingNode(config, runtime, sessions, reaper, port);
         });
   }
 

@@ -85,7 +85,20 @@ public final class Router {
         .request(NodeAddresses.deliver(entry.node()), new Delivery(target, entry.session(), frame), deliveryOptions)
         .transform(reply -> reply.succeeded()
             ? Future.<Void>succeededFuture()
-            : Future.failedFuture(asDeliveryFailure(reply.cause())));
+            : explain(target, entry, reply.cause()));
+  }
+
+  /**
+   * Why a remote delivery failed. When the target's node did not answer in time, presence may meanwhile
+   * know better: a node that died is reaped within seconds, and then its users are simply unavailable.
+   */
+  private Future<Void> explain(String target, PresenceEntry entry, Throwable cause) {
+    DeliveryFailure failure = asDeliveryFailure(cause);
+    if (failure.code() != ErrorCode.DELIVERY_FAILED) {
+      return Future.failedFuture(failure);
+    }
+    return presence.lookup(target).transform(now -> Future.failedFuture(
+        now.succeeded() && !entry.equals(now.result()) ? new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE) : failure));
   }
 
   private static DeliveryFailure asDeliveryFailure(Throwable cause) {

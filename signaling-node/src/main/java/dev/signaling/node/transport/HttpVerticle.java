@@ -4,7 +4,6 @@ import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.routing.Router;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,9 +19,8 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeConfig config;
   private final int port;
   private final Router router;
-  private HttpServer server;
 
-  /** @param port the port to bind: the configured one, or for later instances the one the first bound */
+  /** @param port the port to bind, the same for every instance of the node */
   public HttpVerticle(NodeConfig config, int port, Router router) {
     this.config = config;
     this.port = port;
@@ -44,13 +42,7 @@ public final class HttpVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(routes)
-        .listen()
-        .onSuccess(started -> server = started);
-  }
-
-  /** The port this instance listens on. */
-  public int actualPort() {
-    return server.actualPort();
+        .listen();
   }
 
   private void upgrade(RoutingContext context) {

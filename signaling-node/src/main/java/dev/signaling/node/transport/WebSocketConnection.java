@@ -86,7 +86,8 @@ final class WebSocketConnection {
     session = candidate;
     claim = router.claim(candidate);
     claim.onComplete(claimed -> {
-      if (state == State.CLOSED) {
+      if (state == State.CLOSED || candidate.isEnded()) {
+        // Closed, or already replaced by a newer login elsewhere: no login-ok after session-replaced.
         return;
       }
       if (claimed.failed()) {

@@ -1,0 +1,15 @@
+package dev.signaling.node.presence;
+
+class LocalPresenceTest extends PresenceContractTest {
+  private final LocalPresence presence = new LocalPresence();
+
+  @Override
+  Presence presence() {
+    return presence;
+  }
+
+  @Override
+  Presence otherNodesPresence() {
+    return presence;
+  }
+}

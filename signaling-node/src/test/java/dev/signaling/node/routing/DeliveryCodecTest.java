@@ -1,0 +1,21 @@
+package dev.signaling.node.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class DeliveryCodecTest {
+
+  @Test
+  void aDeliveryCrossesTheWireUnchanged() {
+    DeliveryCodec codec = new DeliveryCodec();
+    Delivery delivery = new Delivery("b\u00f6b@example.org", "5d1c-session",
+        "{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}");
+    Buffer wire = Buffer.buffer().appendString("prefix");
+
+    codec.encodeToWire(wire, delivery);
+
+    assertThat(codec.decodeFromWire("prefix".length(), wire)).isEqualTo(delivery);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.signaling.node.routing;
+
+import static dev.signaling.node.routing.NodeDepartureTest.BOUND;
+import static dev.signaling.node.routing.NodeDepartureTest.isPeerUnavailable;
+import static dev.signaling.node.routing.NodeDepartureTest.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signaling.client.SignalingClient;
+import dev.signaling.node.support.ChildNode;
+import dev.signaling.node.support.Measurements;
+import dev.signaling.node.support.Poll;
+import dev.signaling.node.support.TestCluster;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node in its own JVM dies without warning; the survivors stop routing to it within the documented
+ * bound. Runs against the packaged jar.
+ */
+class NodeDeathIT {
+
+  @Test
+  void usersOfAKilledNodeBecomeUnavailableWithinTheBound() throws Exception {
+    try (TestCluster cluster = TestCluster.start(true, 1);
+        ChildNode victim = ChildNode.start("killed", settingsOf(cluster))) {
+      SignalingClient alice = cluster.login("alice", 0);
+      SignalingClient bob = loginWhenUp(cluster, victim, "bob");
+      TestCluster.await(alice.request(message("bob")));
+      assertThat(bob.await("note", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
+
+      victim.kill();
+      Duration reaped = Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
+          BOUND, "bob's presence entry is reaped");
+      Measurements.record("kill -9: presence entries reaped " + reaped.toMillis() + " ms after the kill");
+
+      assertThat(isPeerUnavailable(alice, "bob")).isTrue();
+      assertThat(TestCluster.await(cluster.node(0).presence().size())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void usersOfAFrozenNodeBecomeUnavailableWithinTheBound() throws Exception {
+    // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a host
+    // vanishes from the network.
+    try (TestCluster cluster = TestCluster.start(true, 1);
+        ChildNode victim = ChildNode.start("frozen", settingsOf(cluster))) {
+      SignalingClient alice = cluster.login("alice", 0);
+      loginWhenUp(cluster, victim, "bob");
+      TestCluster.await(alice.request(message("bob")));
+
+      victim.freeze();
+      Duration reaped = Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
+          BOUND, "bob's presence entry is reaped");
+      Measurements.record("SIGSTOP: presence entries reaped " + reaped.toMillis() + " ms after the freeze");
+
+      assertThat(isPeerUnavailable(alice, "bob")).isTrue();
+      victim.thaw();
+    }
+  }
+
+  private static Map<String, String> settingsOf(TestCluster cluster) {
+    return Map.of("CLUSTER_NAME", cluster.clusterName(), "VERTICLE_INSTANCES", "1");
+  }
+
+  private static SignalingClient loginWhenUp(TestCluster cluster, ChildNode node, String name) {
+    SignalingClient[] client = new SignalingClient[1];
+    Poll.until(() -> {
+      if (!node.isAlive()) {
+        throw new AssertionError("the child node exited; see " + node.log());
+      }
+      Future<SignalingClient> connected = SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort());
+      try {
+        client[0] = TestCluster.await(connected);
+        TestCluster.await(client[0].login(name));
+        return true;
+      } catch (AssertionError notYet) {
+        return false;
+      }
+    }, Duration.ofSeconds(60), "the child node accepts a login");
+    return client[0];
+  }
+}

@@ -1,0 +1,94 @@
+package dev.signaling.node.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A signaling node in a JVM of its own, started from the packaged jar, that a test can kill. */
+public final class ChildNode implements AutoCloseable {
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+
+  private ChildNode(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  /** Starts {@code java -jar signaling-node.jar} with these settings as environment variables. */
+  public static ChildNode start(String name, Map<String, String> settings) throws IOException {
+    String jar = System.getProperty("signaling.jar");
+    if (jar == null || !new File(jar).isFile()) {
+      throw new IllegalStateException("system property signaling.jar must name the packaged node jar; got " + jar);
+    }
+    int port = freePort();
+    Path log = Path.of("target", "child-nodes", name + ".log");
+    Files.createDirectories(log.getParent());
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(settings);
+    builder.environment().put("HTTP_HOST", "127.0.0.1");
+    builder.environment().put("HTTP_PORT", Integer.toString(port));
+    return new ChildNode(builder.start(), port, log);
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGKILL: the process dies at once, without leaving the cluster. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGSTOP: the process stops answering, but its sockets stay open, as on a frozen host. */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  public void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IOException("kill -" + signal + " exited with " + exit);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+}

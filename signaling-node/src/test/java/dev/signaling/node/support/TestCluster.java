@@ -1,0 +1,132 @@
+package dev.signaling.node.support;
+
+import dev.signaling.client.SignalingClient;
+import dev.signaling.node.SignalingNode;
+import dev.signaling.node.config.ConfigLoader;
+import dev.signaling.node.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real signaling nodes in this JVM: clustered over real Hazelcast on 127.0.0.1 under a cluster name of
+ * their own, or a single node without a cluster. Clients are real WebSocket clients.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  private final List<SignalingNode> nodes = new ArrayList<>();
+  private final List<SignalingClient> clients = new ArrayList<>();
+  private final Vertx clientVertx = Vertx.vertx();
+  private final String clusterName = "test-" + UUID.randomUUID();
+  private final Map<String, String> settings = new HashMap<>();
+  private final boolean clustered;
+
+  private TestCluster(boolean clustered, Map<String, String> overrides) {
+    this.clustered = clustered;
+    settings.put("HTTP_HOST", "127.0.0.1");
+    settings.put("HTTP_PORT", "0");
+    settings.put("CLUSTER_NAME", clusterName);
+    settings.put("CLUSTER_DISCOVERY", clustered ? "tcp" : "none");
+    settings.put("VERTICLE_INSTANCES", "2");
+    settings.put("PRESENCE_RECONCILE_SECONDS", "2");
+    settings.putAll(overrides);
+  }
+
+  /** {@code size} clustered nodes, or one node without a cluster when {@code clustered} is false. */
+  public static TestCluster start(boolean clustered, int size) {
+    return start(clustered, size, Map.of());
+  }
+
+  public static TestCluster start(boolean clustered, int size, Map<String, String> settings) {
+    TestCluster cluster = new TestCluster(clustered, settings);
+    try {
+      for (int i = 0; i < (clustered ? size : 1); i++) {
+        cluster.addNode();
+      }
+    } catch (RuntimeException failed) {
+      cluster.close();
+      throw failed;
+    }
+    return cluster;
+  }
+
+  public SignalingNode addNode() {
+    NodeConfig config = ConfigLoader.load(settings, new String[0]);
+    SignalingNode node = await(SignalingNode.start(config));
+    nodes.add(node);
+    return node;
+  }
+
+  public String clusterName() {
+    return clusterName;
+  }
+
+  public boolean clustered() {
+    return clustered;
+  }
+
+  /** Node {@code index}; a single-node cluster answers every index with its one node. */
+  public SignalingNode node(int index) {
+    return nodes.get(index % nodes.size());
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+
+  public SignalingClient connect(int nodeIndex) {
+    SignalingClient client = await(SignalingClient.connect(clientVertx, "127.0.0.1", node(nodeIndex).httpPort()));
+    synchronized (clients) {
+      clients.add(client);
+    }
+    return client;
+  }
+
+  /** A client connected to node {@code nodeIndex} and logged in as {@code name}. */
+  public SignalingClient login(String name, int nodeIndex) {
+    SignalingClient client = connect(nodeIndex);
+    await(client.login(name));
+    return client;
+  }
+
+  public Vertx clientVertx() {
+    return clientVertx;
+  }
+
+  /** Closes node {@code index} cleanly and forgets it. */
+  public void closeNode(int index) {
+    SignalingNode node = nodes.remove(index);
+    await(node.close());
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception failed) {
+      throw new AssertionError("did not complete: " + failed, failed);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (clients) {
+      clients.forEach(client -> client.close());
+    }
+    for (SignalingNode node : nodes) {
+      try {
+        node.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception ignored) {
+        // Closing what is left; the test's own assertions have already spoken.
+      }
+    }
+    nodes.clear();
+    clientVertx.close();
+  }
+}
