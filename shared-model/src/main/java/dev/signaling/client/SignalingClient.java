@@ -68,6 +68,16 @@ public final class SignalingClient {
         .onSuccess(ok -> this.name = ok.getString("name"));
   }
 
+  /** Joins a room; completes with the {@code joined} frame and its {@code users}. */
+  public Future<JsonObject> join(String room) {
+    return request(new JsonObject().put("type", MessageTypes.JOIN).put("room", room));
+  }
+
+  /** Leaves a room; completes with the {@code left} frame. */
+  public Future<JsonObject> leave(String room) {
+    return request(new JsonObject().put("type", MessageTypes.LEAVE).put("room", room));
+  }
+
   /** The name this client logged in with, or {@code null}. */
   public String name() {
     return name;
@@ -90,7 +100,8 @@ public final class SignalingClient {
 
   /**
    * Sends a message with an {@code id} (one is added when missing) and completes with the answer: the
-   * {@code ack} (or {@code login-ok}), or fails with a {@link SignalingException} for an error.
+   * {@code ack} (or {@code login-ok}, {@code joined}, {@code left}), or fails with a
+   * {@link SignalingException} for an error.
    */
   public Future<JsonObject> request(JsonObject message) {
     Object id = message.getValue("id");
@@ -187,7 +198,8 @@ public final class SignalingClient {
 
   private void completePending(JsonObject frame) {
     String type = frame.getString("type");
-    if (MessageTypes.ACK.equals(type) || MessageTypes.LOGIN_OK.equals(type)) {
+    if (MessageTypes.ACK.equals(type) || MessageTypes.LOGIN_OK.equals(type) || MessageTypes.JOINED.equals(type)
+        || MessageTypes.LEFT.equals(type)) {
       Promise<JsonObject> answer = pending.remove(frame.getValue("id", ""));
       if (answer != null) {
         answer.tryComplete(frame);

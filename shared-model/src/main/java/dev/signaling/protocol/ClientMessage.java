@@ -3,7 +3,8 @@ package dev.signaling.protocol;
 import io.vertx.core.json.JsonObject;
 
 /** A validated message from a client. */
-public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Relay {
+public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Join,
+    ClientMessage.Leave, ClientMessage.Relay, ClientMessage.RoomRelay {
 
   /** The client's correlation id (a string or an integer), or {@code null}. */
   Object id();
@@ -16,6 +17,14 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
   record Logout(Object id) implements ClientMessage {
   }
 
+  /** {@code {"type":"join","room":"lobby"}}: becomes a member of a room and learns who else is in it. */
+  record Join(String room, Object id) implements ClientMessage {
+  }
+
+  /** {@code {"type":"leave","room":"lobby"}}: stops being a member of a room. */
+  record Leave(String room, Object id) implements ClientMessage {
+  }
+
   /**
    * An application message for one user. {@code body} is the parsed message and {@code text} the frame
    * exactly as received; the relay keeps the text so that payloads pass through byte for byte.
@@ -23,6 +32,18 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
   record Relay(String type, String target, Object id, JsonObject body, String text) implements ClientMessage {
 
     /** The frame the target receives: the original, with {@code from} set by the server. */
+    public String framedFrom(String sender) {
+      return RelayFrames.withSender(text, body, sender);
+    }
+  }
+
+  /**
+   * An application message for every other member of a room: it has a {@code room} and no {@code target}.
+   * The frame keeps its {@code room}, which names the room it was sent to.
+   */
+  record RoomRelay(String type, String room, Object id, JsonObject body, String text) implements ClientMessage {
+
+    /** The frame each member receives: the original, with {@code from} set by the server. */
     public String framedFrom(String sender) {
       return RelayFrames.withSender(text, body, sender);
     }

@@ -21,16 +21,24 @@ public final class MessageDecoder {
         return new ClientMessage.Login(validName(json.getValue("name"), "name", id), id);
       case MessageTypes.LOGOUT:
         return new ClientMessage.Logout(id);
+      case MessageTypes.JOIN:
+        return new ClientMessage.Join(validName(json.getValue("room"), "room", id), id);
+      case MessageTypes.LEAVE:
+        return new ClientMessage.Leave(validName(json.getValue("room"), "room", id), id);
       default:
         if (MessageTypes.isReserved(type)) {
           throw new ProtocolException(ErrorCode.RESERVED_TYPE,
               "\"" + type + "\" is reserved for the server; it cannot be sent by a client.", id);
         }
         Object target = json.getValue("target");
-        if (target == null) {
-          throw new ProtocolException(ErrorCode.MISSING_TARGET, id);
+        if (target != null) {
+          return new ClientMessage.Relay(type, validName(target, "target", id), id, json, text);
         }
-        return new ClientMessage.Relay(type, validName(target, "target", id), id, json, text);
+        Object room = json.getValue("room");
+        if (room != null) {
+          return new ClientMessage.RoomRelay(type, validName(room, "room", id), id, json, text);
+        }
+        throw new ProtocolException(ErrorCode.MISSING_TARGET, id);
     }
   }
 

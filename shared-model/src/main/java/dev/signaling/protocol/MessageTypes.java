@@ -10,11 +10,16 @@ public final class MessageTypes {
   // Client commands: handled by the server, never relayed.
   public static final String LOGIN = "login";
   public static final String LOGOUT = "logout";
+  public static final String JOIN = "join";
+  public static final String LEAVE = "leave";
 
   // Server messages.
   public static final String LOGIN_OK = "login-ok";
   public static final String ACK = "ack";
   public static final String ERROR = "error";
+  public static final String JOINED = "joined";
+  public static final String LEFT = "left";
+  public static final String PRESENCE = "presence";
 
   // The seeds' call-setup vocabulary: ordinary application types, listed for clients and docs.
   public static final String VIDEO_OFFER = "video-offer";
@@ -29,7 +34,7 @@ public final class MessageTypes {
    */
   public static final Set<String> RESERVED = Set.of(
       LOGIN, LOGOUT, LOGIN_OK, ACK, ERROR,
-      "join", "joined", "leave", "left", "presence",
+      JOIN, JOINED, LEAVE, LEFT, PRESENCE,
       "ice-servers", "go-away", "peer-left", "token", "ping", "pong");
 
   private MessageTypes() {

@@ -15,6 +15,38 @@ public final class ServerMessages {
     return new JsonObject().put("type", MessageTypes.ACK).put("id", id).encode();
   }
 
+  /** The answer to a room message: how many members it was written to. */
+  public static String ack(Object id, int delivered) {
+    return new JsonObject().put("type", MessageTypes.ACK).put("id", id).put("delivered", delivered).encode();
+  }
+
+  /** The answer to a join: the room's members, the joiner included. */
+  public static String joined(String room, Iterable<String> users, Object id) {
+    JsonObject joined = new JsonObject().put("type", MessageTypes.JOINED).put("room", room)
+        .put("users", new io.vertx.core.json.JsonArray(toList(users)));
+    return withId(joined, id).encode();
+  }
+
+  public static String left(String room, Object id) {
+    return withId(new JsonObject().put("type", MessageTypes.LEFT).put("room", room), id).encode();
+  }
+
+  /** A member of {@code room} came online in it or went away. */
+  public static String presence(String room, String name, boolean online) {
+    return new JsonObject().put("type", MessageTypes.PRESENCE).put("room", room).put("name", name)
+        .put("online", online).encode();
+  }
+
+  private static JsonObject withId(JsonObject message, Object id) {
+    return id == null ? message : message.put("id", id);
+  }
+
+  private static java.util.List<Object> toList(Iterable<String> values) {
+    java.util.List<Object> list = new java.util.ArrayList<>();
+    values.forEach(list::add);
+    return list;
+  }
+
   public static String error(ProtocolException refused) {
     return error(refused.code(), refused.getMessage(), refused.ref(), null);
   }

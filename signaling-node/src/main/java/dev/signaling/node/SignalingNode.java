@@ -4,7 +4,9 @@ import dev.signaling.node.cluster.ClusterBootstrap;
 import dev.signaling.node.cluster.ClusterRuntime;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.presence.Presence;
-import dev.signaling.node.presence.PresenceReaper;
+import dev.signaling.node.cluster.NodeReaper;
+import dev.signaling.node.rooms.RoomRegistry;
+import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
 import dev.signaling.node.routing.NodeInbox;
@@ -25,10 +27,10 @@ public final class SignalingNode {
   private final NodeConfig config;
   private final ClusterRuntime runtime;
   private final LocalSessions sessions;
-  private final PresenceReaper reaper;
+  private final NodeReaper reaper;
   private final int httpPort;
 
-  private SignalingNode(NodeConfig config, ClusterRuntime runtime, LocalSessions sessions, PresenceReaper reaper,
+  private SignalingNode(NodeConfig config, ClusterRuntime runtime, LocalSessions sessions, NodeReaper reaper,
       int httpPort) {
     this.config = config;
     this.runtime = runtime;
@@ -48,7 +50,9 @@ public final class SignalingNode {
     vertx.eventBus().registerDefaultCodec(Delivery.class, new DeliveryCodec());
     LocalSessions sessions = new LocalSessions();
     Router router = new Router(vertx, nodeId, runtime.presence(), sessions, config.deliveryTimeout());
-    PresenceReaper reaper = new PresenceReaper(vertx, runtime.view(), runtime.presence(),
+    RoomService rooms = new RoomService(vertx, runtime.rooms(), nodeId, config.maxRoomsPerUser(),
+        config.maxRoomMembers());
+    NodeReaper reaper = new NodeReaper(vertx, runtime.view(), java.util.List.of(runtime.presence(), runtime.rooms()),
         config.presenceReconcileInterval());
     reaper.start();
 
@@ -59,7 +63,7 @@ public final class SignalingNode {
       return Future.failedFuture(noPort);
     }
     return vertx.deployVerticle(new NodeInbox(nodeId, sessions))
-        .compose(inbox -> vertx.deployVerticle(() -> new HttpVerticle(config, port, router),
+        .compose(inbox -> vertx.deployVerticle(() -> new HttpVerticle(config, port, router, rooms),
             new DeploymentOptions().setInstances(config.verticleInstances())))
         .map(deployed -> {
           LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances)", nodeId,
@@ -84,6 +88,10 @@ public final class SignalingNode {
     return runtime.presence();
   }
 
+  public RoomRegistry rooms() {
+    return runtime.rooms();
+  }
+
   public NodeConfig config() {
     return config;
   }
@@ -95,7 +103,7 @@ public final class SignalingNode {
 
   /**
    * Stops cleanly: closes the WebSocket server and its connections, removes this node's presence entries
-   * and leaves the cluster.
+   * and room memberships, and leaves the cluster.
    */
   public Future<Void> close() {
     reaper.stop();
@@ -103,6 +111,7 @@ public final class SignalingNode {
     Future<Void> undeployed = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
     return undeployed
         .eventually(() -> runtime.presence().removeNode(nodeId()))
+        .eventually(() -> runtime.rooms().removeNode(nodeId()))
         .eventually(vertx::close)
         .onComplete(closed -> LOG.info("node {} stopped", nodeId()));
   }

@@ -4,6 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.LocalPresence;
+import dev.signaling.node.rooms.HazelcastRoomRegistry;
+import dev.signaling.node.rooms.LocalRoomRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,7 +14,10 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts Vert.x either clustered over Hazelcast or alone, and picks the matching implementations. */
+/**
+ * Starts Vert.x either clustered over Hazelcast or alone, and picks the matching implementations of
+ * presence and rooms: the one place that choice is made.
+ */
 public final class ClusterBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
 
@@ -24,7 +29,8 @@ public final class ClusterBootstrap {
     if (!config.clustered()) {
       Vertx vertx = Vertx.builder().with(options).build();
       LOG.info("running as a single node without a cluster: presence is in memory");
-      return Future.succeededFuture(new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence()));
+      return Future.succeededFuture(
+          new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence(), new LocalRoomRegistry()));
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(0));
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigFactory.build(config));
@@ -33,7 +39,8 @@ public final class ClusterBootstrap {
       ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
       LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),
           hazelcast.getCluster().getLocalMember().getAddress(), view.members().size());
-      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast));
+      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast),
+          new HazelcastRoomRegistry(vertx, hazelcast));
     });
   }
 }

@@ -10,6 +10,9 @@ import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.PresenceEntrySerializer;
+import dev.signaling.node.rooms.HazelcastRoomRegistry;
+import dev.signaling.node.rooms.JoinOutcomeSerializer;
+import dev.signaling.node.rooms.RoomStateSerializer;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /** The only place that builds Hazelcast configuration, from the node's {@link NodeConfig}. */
@@ -31,7 +34,12 @@ public final class HazelcastConfigFactory {
     applyProperties(config, node);
     applyNetwork(config.getNetworkConfig(), node);
     config.addMapConfig(presenceMap());
-    config.getSerializationConfig().getCompactSerializationConfig().addSerializer(new PresenceEntrySerializer());
+    // One backup: a room's membership survives the death of any single node.
+    config.addMapConfig(new MapConfig(HazelcastRoomRegistry.MAP_NAME).setBackupCount(1));
+    config.getSerializationConfig().getCompactSerializationConfig()
+        .addSerializer(new PresenceEntrySerializer())
+        .addSerializer(new RoomStateSerializer())
+        .addSerializer(new JoinOutcomeSerializer());
     return config;
   }
 

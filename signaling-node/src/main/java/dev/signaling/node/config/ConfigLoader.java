@@ -72,6 +72,8 @@ public final class ConfigLoader {
         instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
+        positive(values, Setting.MAX_ROOMS_PER_USER),
+        positive(values, Setting.MAX_ROOM_MEMBERS),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));

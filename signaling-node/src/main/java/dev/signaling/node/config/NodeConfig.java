@@ -17,6 +17,8 @@ import java.util.List;
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
+ * @param maxRoomsPerUser rooms one session may be in at once
+ * @param maxRoomMembers members a room may have
  * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer members
  * @param heartbeatInterval Hazelcast heartbeat period
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
@@ -32,6 +34,8 @@ public record NodeConfig(
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
+    int maxRoomsPerUser,
+    int maxRoomMembers,
     Duration presenceReconcileInterval,
     Duration heartbeatInterval,
     Duration maxNoHeartbeat) {
@@ -51,13 +55,13 @@ public record NodeConfig(
 
   public NodeConfig withHttpPort(int port) {
     return new NodeConfig(httpHost, port, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
-        verticleInstances, loginTimeout, deliveryTimeout, presenceReconcileInterval, heartbeatInterval,
+        verticleInstances, loginTimeout, deliveryTimeout, maxRoomsPerUser, maxRoomMembers, presenceReconcileInterval, heartbeatInterval,
         maxNoHeartbeat);
   }
 
   public NodeConfig withCluster(Discovery discovery, String clusterName, int clusterPort) {
     return new NodeConfig(httpHost, httpPort, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
-        verticleInstances, loginTimeout, deliveryTimeout, presenceReconcileInterval, heartbeatInterval,
+        verticleInstances, loginTimeout, deliveryTimeout, maxRoomsPerUser, maxRoomMembers, presenceReconcileInterval, heartbeatInterval,
         maxNoHeartbeat);
   }
 }

@@ -1,13 +1,13 @@
 package dev.signaling.node.presence;
 
+import dev.signaling.node.cluster.NodeScopedState;
 import io.vertx.core.Future;
-import java.util.Set;
 
 /**
  * Who is online and on which node. Futures complete on the caller's Vert.x context; no implementation
  * blocks an event loop.
  */
-public interface Presence {
+public interface Presence extends NodeScopedState {
 
   /** Records {@code entry} for {@code name}; completes with the entry it replaced, or {@code null}. */
   Future<PresenceEntry> claim(String name, PresenceEntry entry);
@@ -21,12 +21,11 @@ public interface Presence {
    */
   Future<Boolean> release(String name, String session);
 
-  /** Removes every entry of {@code node}; completes with how many were removed. */
-  Future<Integer> removeNode(String node);
-
-  /** Removes every entry whose node is not in {@code liveNodes}; completes with how many were removed. */
-  Future<Integer> removeAllExcept(Set<String> liveNodes);
-
   /** How many users are online, cluster-wide. */
   Future<Integer> size();
+
+  @Override
+  default String entriesName() {
+    return "presence entries";
+  }
 }

@@ -1,5 +1,18 @@
 package dev.signaling.node.routing;
 
-/** A frame for one session on another node, as it crosses the event bus. */
-public record Delivery(String target, String session, String frame) {
+import java.util.List;
+
+/**
+ * One frame for one or more sessions on the same node, as it crosses the event bus: a message for a user
+ * has one recipient, a room message one per member on that node.
+ */
+public record Delivery(String frame, List<Recipient> recipients) {
+
+  public Delivery {
+    recipients = List.copyOf(recipients);
+  }
+
+  /** A session the frame is for: the user's name and the session id it logged in with. */
+  public record Recipient(String name, String session) {
+  }
 }

@@ -3,28 +3,38 @@ package dev.signaling.node.routing;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Wire form of a {@link Delivery}: three length-prefixed UTF-8 strings. Cheaper than JSON or message
- * headers, and the frame is never parsed on its way through.
+ * Wire form of a {@link Delivery}: the frame, the recipient count, then each recipient's name and session,
+ * all as length-prefixed UTF-8. Cheaper than JSON or message headers, and the frame is never parsed on its
+ * way through.
  */
 public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
   public static final String NAME = "signaling.delivery";
 
   @Override
   public void encodeToWire(Buffer buffer, Delivery delivery) {
-    writeString(buffer, delivery.target());
-    writeString(buffer, delivery.session());
     writeString(buffer, delivery.frame());
+    buffer.appendInt(delivery.recipients().size());
+    for (Delivery.Recipient recipient : delivery.recipients()) {
+      writeString(buffer, recipient.name());
+      writeString(buffer, recipient.session());
+    }
   }
 
   @Override
   public Delivery decodeFromWire(int pos, Buffer buffer) {
     int[] position = {pos};
-    String target = readString(buffer, position);
-    String session = readString(buffer, position);
     String frame = readString(buffer, position);
-    return new Delivery(target, session, frame);
+    int count = buffer.getInt(position[0]);
+    position[0] += 4;
+    List<Delivery.Recipient> recipients = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      recipients.add(new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
+    }
+    return new Delivery(frame, recipients);
   }
 
   @Override

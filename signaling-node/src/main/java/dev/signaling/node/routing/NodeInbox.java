@@ -8,8 +8,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Receives what other nodes send to this node's own addresses: frames for its sessions, and notices that
- * a session of its was replaced by a newer login elsewhere. One instance per node, so that frames from one
+ * Receives what other nodes send to this node's own addresses: frames for its sessions (one user's, or a
+ * room's members'), and notices that a session of its was replaced by a newer login elsewhere. One instance per node, so that frames from one
  * sender arrive at the target's socket in the order they were sent.
  */
 public final class NodeInbox extends VerticleBase {
@@ -29,16 +29,10 @@ public final class NodeInbox extends VerticleBase {
         bus.<JsonObject>consumer(NodeAddresses.replace(nodeId), this::replace).completion());
   }
 
+  /** Writes the frame to each recipient that is still connected here; replies with how many. */
   private void deliver(Message<Delivery> message) {
     Delivery delivery = message.body();
-    Session session = sessions.find(delivery.target(), delivery.session());
-    if (session == null) {
-      message.fail(DeliveryFailure.NO_SUCH_SESSION, "no such session");
-      return;
-    }
-    session.deliver(delivery.frame()).onComplete(
-        written -> message.reply(null),
-        failed -> message.fail(DeliveryFailure.NO_SUCH_SESSION, "session ended"));
+    LocalDelivery.write(sessions, delivery.frame(), delivery.recipients()).onSuccess(message::reply);
   }
 
   private void replace(Message<JsonObject> message) {

@@ -1,36 +1,36 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.presence.Presence;
-import dev.signaling.node.presence.PresenceEntry;
-import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Relays one sender's frames in the order they were sent, however long each presence lookup takes: a
- * frame is handed to the transport only after every earlier frame has been. Frames queued for the same
- * target while a lookup is in flight share its answer, so a burst of ICE candidates costs one lookup.
+ * Relays one sender's frames in the order they were sent, however long each lookup of where they go
+ * takes: a frame is handed to the transport only after every earlier frame has been. Frames queued for the
+ * same destination while a lookup is in flight share its answer, so a burst of ICE candidates costs one
+ * lookup.
  *
  * <p>Not thread-safe: used only on its sender's event loop.
  */
 public final class RelayQueue {
-  private final Presence presence;
-  private final Router router;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
   private boolean lookingUp;
 
-  RelayQueue(Presence presence, Router router) {
-    this.presence = presence;
-    this.router = router;
+  RelayQueue() {
   }
 
   /**
-   * Queues {@code frame} for {@code target}; completes once it is written to the target's socket, or fails
-   * with a {@link DeliveryFailure}.
+   * Queues a frame for {@code destination}.
+   *
+   * @param destination what the lookup is about ({@code "user:bob"}, {@code "room:lobby"}): consecutive
+   *     frames with the same destination share one lookup
+   * @param lookup finds where the destination is
+   * @param send hands the frame to the transport given the lookup's answer; completes with the result
    */
-  public Future<Void> relay(String target, String frame) {
-    Pending pending = new Pending(target, frame, Promise.promise());
+  public <L, R> Future<R> relay(String destination, Supplier<Future<L>> lookup, Function<L, Future<R>> send) {
+    Pending<R> pending = new Pending<>(destination, lookup, send, Promise.promise());
     queue.add(pending);
     if (!lookingUp) {
       lookUpHead();
@@ -39,33 +39,45 @@ public final class RelayQueue {
   }
 
   private void lookUpHead() {
-    Pending head = queue.peek();
+    Pending<?> head = queue.peek();
     if (head == null) {
       return;
     }
     lookingUp = true;
-    presence.lookup(head.target).onComplete(
-        entry -> dispatchRun(head.target, entry),
-        failure -> failRun(head.target));
+    head.lookup.get().onComplete(answer -> {
+      while (!queue.isEmpty() && queue.peek().destination.equals(head.destination)) {
+        queue.poll().dispatch(answer.succeeded(), answer.result(), answer.cause());
+      }
+      lookingUp = false;
+      lookUpHead();
+    });
   }
 
-  private void dispatchRun(String target, PresenceEntry entry) {
-    while (!queue.isEmpty() && queue.peek().target.equals(target)) {
-      Pending pending = queue.poll();
-      router.deliver(target, entry, pending.frame).onComplete(pending.result);
+  /** A queued frame; the lookup's answer type is erased so that one queue holds every destination kind. */
+  private static final class Pending<R> {
+    final String destination;
+    final Supplier<? extends Future<?>> lookup;
+    final Function<Object, Future<R>> send;
+    final Promise<R> result;
+
+    @SuppressWarnings("unchecked")
+    <L> Pending(String destination, Supplier<Future<L>> lookup, Function<L, Future<R>> send, Promise<R> result) {
+      this.destination = destination;
+      this.lookup = lookup;
+      this.send = answer -> send.apply((L) answer);
+      this.result = result;
     }
-    lookingUp = false;
-    lookUpHead();
-  }
 
-  private void failRun(String target) {
-    while (!queue.isEmpty() && queue.peek().target.equals(target)) {
-      queue.poll().result.fail(new DeliveryFailure(ErrorCode.SERVER_UNAVAILABLE));
+    void dispatch(boolean found, Object answer, Throwable failure) {
+      if (!found) {
+        result.fail(failure);
+        return;
+      }
+      try {
+        send.apply(answer).onComplete(result);
+      } catch (RuntimeException bug) {
+        result.fail(bug);
+      }
     }
-    lookingUp = false;
-    lookUpHead();
-  }
-
-  private record Pending(String target, String frame, Promise<Void> result) {
   }
 }

@@ -3,19 +3,26 @@ package dev.signaling.node.routing;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.session.Refusal;
 import dev.signaling.node.session.Session;
 import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Delivers frames to users wherever they are connected, and keeps the presence map in step with the
- * sessions of this node. A frame for a session on this node is written directly; one for another node
- * crosses the event bus once, to that node's {@link NodeInbox}.
+ * sessions of this node. Frames for sessions on this node are written directly; frames for another node
+ * cross the event bus once per node, to that node's {@link NodeInbox}, however many of its sessions they
+ * are for.
  */
 public final class Router {
   private final Vertx vertx;
@@ -63,60 +70,78 @@ public final class Router {
 
   /** A queue that relays one sender's frames in the order it sent them. */
   public RelayQueue newRelayQueue() {
-    return new RelayQueue(presence, this);
+    return new RelayQueue();
+  }
+
+  /** Where {@code target} is connected now, or {@code null}; the lookup a relay to a user starts with. */
+  public Future<PresenceEntry> locate(String target) {
+    return presence.lookup(target);
   }
 
   /**
    * Delivers {@code frame} to the session {@code entry} names. Completes once the frame is written to the
-   * target's socket; fails with a {@link DeliveryFailure}.
+   * target's socket; fails with a {@link Refusal}.
    */
-  Future<Void> deliver(String target, PresenceEntry entry, String frame) {
+  public Future<Void> deliver(String target, PresenceEntry entry, String frame) {
     if (entry == null) {
-      return Future.failedFuture(new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE));
+      return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
     }
-    if (entry.node().equals(nodeId)) {
-      Session session = sessions.find(target, entry.session());
-      if (session == null) {
-        return Future.failedFuture(new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE));
+    List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
+    return deliverOnNode(entry.node(), frame, recipient).transform(written -> {
+      if (written.succeeded() && written.result() == 1) {
+        return Future.succeededFuture();
       }
-      return session.deliver(frame).recover(ended -> Future.failedFuture(new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE)));
-    }
-    return vertx.eventBus()
-        .request(NodeAddresses.deliver(entry.node()), new Delivery(target, entry.session(), frame), deliveryOptions)
-        .transform(reply -> reply.succeeded()
-            ? Future.<Void>succeededFuture()
-            : explain(target, entry, reply.cause()));
+      return explain(target, entry, written.succeeded() ? null : written.cause());
+    });
   }
 
   /**
-   * Why a remote delivery failed. When the target's node did not answer in time, presence may meanwhile
-   * know better: a node that died is reaped within seconds, and then its users are simply unavailable.
+   * Delivers {@code frame} to every member of a room but {@code sender}: once per node that holds members.
+   * Completes with how many members it was written to.
    */
-  private Future<Void> explain(String target, PresenceEntry entry, Throwable cause) {
-    DeliveryFailure failure = asDeliveryFailure(cause);
-    if (failure.code() != ErrorCode.DELIVERY_FAILED) {
-      return Future.failedFuture(failure);
-    }
-    return presence.lookup(target).transform(now -> Future.failedFuture(
-        now.succeeded() && !entry.equals(now.result()) ? new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE) : failure));
+  public Future<Integer> broadcast(Map<String, PresenceEntry> members, String sender, String frame) {
+    Map<String, List<Delivery.Recipient>> byNode = new HashMap<>();
+    members.forEach((name, entry) -> {
+      if (!name.equals(sender)) {
+        byNode.computeIfAbsent(entry.node(), node -> new ArrayList<>())
+            .add(new Delivery.Recipient(name, entry.session()));
+      }
+    });
+    List<Future<Integer>> perNode = new ArrayList<>(byNode.size());
+    // A node that fails to answer counts as reaching none of its members; the sender learns the count.
+    byNode.forEach((node, recipients) -> perNode.add(deliverOnNode(node, frame, recipients).otherwise(0)));
+    return Future.join(perNode).transform(all -> {
+      int total = 0;
+      for (Future<Integer> count : perNode) {
+        total += count.result();
+      }
+      return Future.succeededFuture(total);
+    });
   }
 
-  private static DeliveryFailure asDeliveryFailure(Throwable cause) {
-    if (cause instanceof ReplyException reply) {
-      switch (reply.failureType()) {
-        case NO_HANDLERS:
-          // The node has left: its presence entries are about to be reaped.
-          return new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE);
-        case RECIPIENT_FAILURE:
-          if (reply.failureCode() == DeliveryFailure.NO_SUCH_SESSION) {
-            return new DeliveryFailure(ErrorCode.PEER_UNAVAILABLE);
-          }
-          break;
-        default:
-          break;
-      }
+  private Future<Integer> deliverOnNode(String node, String frame, List<Delivery.Recipient> recipients) {
+    if (node.equals(nodeId)) {
+      return LocalDelivery.write(sessions, frame, recipients);
     }
-    return new DeliveryFailure(ErrorCode.DELIVERY_FAILED);
+    return vertx.eventBus()
+        .<Integer>request(NodeAddresses.deliver(node), new Delivery(frame, recipients), deliveryOptions)
+        .map(reply -> reply.body());
+  }
+
+  /**
+   * Why a delivery to one user failed. When the target's node answered that the session is gone, or no
+   * longer listens at all, the user is not there. When it did not answer, presence may meanwhile know
+   * better: a node that died is reaped within seconds, and then its users are simply unavailable.
+   */
+  private Future<Void> explain(String target, PresenceEntry entry, Throwable cause) {
+    Refusal unavailable = new Refusal(ErrorCode.PEER_UNAVAILABLE);
+    if (cause == null
+        || cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return Future.failedFuture(unavailable);
+    }
+    Refusal unconfirmed = new Refusal(ErrorCode.DELIVERY_FAILED);
+    return presence.lookup(target).transform(now -> Future.failedFuture(
+        now.succeeded() && !entry.equals(now.result()) ? unavailable : unconfirmed));
   }
 
   private void replace(String name, PresenceEntry previous) {

@@ -1,6 +1,7 @@
 package dev.signaling.node.transport;
 
 import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Router;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,12 +20,14 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeConfig config;
   private final int port;
   private final Router router;
+  private final RoomService rooms;
 
   /** @param port the port to bind, the same for every instance of the node */
-  public HttpVerticle(NodeConfig config, int port, Router router) {
+  public HttpVerticle(NodeConfig config, int port, Router router, RoomService rooms) {
     this.config = config;
     this.port = port;
     this.router = router;
+    this.rooms = rooms;
   }
 
   @Override
@@ -48,6 +51,6 @@ public final class HttpVerticle extends VerticleBase {
   private void upgrade(RoutingContext context) {
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
     context.request().toWebSocket()
-        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, config.loginTimeout()));
+        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, rooms, config.loginTimeout()));
   }
 }

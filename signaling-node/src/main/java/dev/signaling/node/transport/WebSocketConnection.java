@@ -1,8 +1,9 @@
 package dev.signaling.node.transport;
 
-import dev.signaling.node.routing.DeliveryFailure;
 import dev.signaling.node.routing.RelayQueue;
 import dev.signaling.node.routing.Router;
+import dev.signaling.node.rooms.RoomService;
+import dev.signaling.node.session.Refusal;
 import dev.signaling.node.session.Session;
 import dev.signaling.protocol.ClientMessage;
 import dev.signaling.protocol.ErrorCode;
@@ -31,16 +32,18 @@ final class WebSocketConnection {
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final Router router;
+  private final RoomService rooms;
   private final long loginTimer;
   private State state = State.AWAITING_LOGIN;
   private Session session;
   private Future<Void> claim;
   private RelayQueue relays;
 
-  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, Duration loginTimeout) {
+  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, RoomService rooms, Duration loginTimeout) {
     this.vertx = vertx;
     this.socket = socket;
     this.router = router;
+    this.rooms = rooms;
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> send(ServerMessages.error(ErrorCode.BINARY_NOT_SUPPORTED, null, null, null)));
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
@@ -70,6 +73,12 @@ final class WebSocketConnection {
     }
     if (message instanceof ClientMessage.Relay relay) {
       relay(relay);
+    } else if (message instanceof ClientMessage.RoomRelay roomRelay) {
+      relayToRoom(roomRelay);
+    } else if (message instanceof ClientMessage.Join join) {
+      rooms.join(session, join.room(), join.id()).onFailure(failed -> refuse(failed, join.id(), null));
+    } else if (message instanceof ClientMessage.Leave leave) {
+      rooms.leave(session, leave.room(), leave.id()).onFailure(failed -> refuse(failed, leave.id(), null));
     } else if (message instanceof ClientMessage.Logout) {
       socket.close(NORMAL_CLOSURE, "logout");
     } else {
@@ -112,17 +121,41 @@ final class WebSocketConnection {
 
   private void relay(ClientMessage.Relay relay) {
     Object id = relay.id();
-    relays.relay(relay.target(), relay.framedFrom(session.name())).onComplete(
-        delivered -> {
-          if (id != null) {
-            send(ServerMessages.ack(id));
-          }
-        },
-        failed -> send(ServerMessages.error(codeOf(failed), null, id, relay.target())));
+    String target = relay.target();
+    String frame = relay.framedFrom(session.name());
+    relays.relay("user:" + target, () -> router.locate(target), entry -> router.deliver(target, entry, frame))
+        .onComplete(
+            delivered -> {
+              if (id != null) {
+                send(ServerMessages.ack(id));
+              }
+            },
+            failed -> refuse(failed, id, target));
   }
 
-  private static ErrorCode codeOf(Throwable failure) {
-    return failure instanceof DeliveryFailure delivery ? delivery.code() : ErrorCode.INTERNAL_ERROR;
+  private void relayToRoom(ClientMessage.RoomRelay relay) {
+    Object id = relay.id();
+    Session sender = session;
+    String frame = relay.framedFrom(sender.name());
+    relays.relay("room:" + relay.room(), () -> rooms.membersFor(sender, relay.room()),
+            members -> router.broadcast(members, sender.name(), frame))
+        .onComplete(
+            delivered -> {
+              if (id != null) {
+                send(ServerMessages.ack(id, delivered));
+              }
+            },
+            failed -> refuse(failed, id, null));
+  }
+
+  /** Tells the client why what it asked for failed. */
+  private void refuse(Throwable failure, Object id, String target) {
+    if (failure instanceof Refusal refusal) {
+      send(ServerMessages.error(refusal.code(), refusal.getMessage(), id, target));
+    } else {
+      LOG.error("failed to handle a message from {}", describe(), failure);
+      send(ServerMessages.error(ErrorCode.INTERNAL_ERROR, null, id, target));
+    }
   }
 
   private void onLoginTimeout() {
@@ -141,6 +174,8 @@ final class WebSocketConnection {
       // Released only after the claim is settled, so a release can never run before its own claim.
       claim.eventually(() -> router.release(ended))
           .onFailure(failed -> LOG.warn("could not release presence of {}", ended.name(), failed));
+      rooms.leaveAll(ended)
+          .onFailure(failed -> LOG.warn("could not remove {} from its rooms", ended.name(), failed));
     }
   }
 

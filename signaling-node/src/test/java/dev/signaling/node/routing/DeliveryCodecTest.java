@@ -3,6 +3,7 @@ package dev.signaling.node.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeliveryCodecTest {
@@ -10,8 +11,9 @@ class DeliveryCodecTest {
   @Test
   void aDeliveryCrossesTheWireUnchanged() {
     DeliveryCodec codec = new DeliveryCodec();
-    Delivery delivery = new Delivery("b\u00f6b@example.org", "5d1c-session",
-        "{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}");
+    Delivery delivery = new Delivery("{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}", List.of(
+        new Delivery.Recipient("b\u00f6b@example.org", "5d1c-session"),
+        new Delivery.Recipient("carol", "77aa")));
     Buffer wire = Buffer.buffer().appendString("prefix");
 
     codec.encodeToWire(wire, delivery);

@@ -10,9 +10,7 @@ import dev.signaling.node.support.ChildNode;
 import dev.signaling.node.support.Measurements;
 import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
-import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,9 +22,9 @@ class NodeDeathIT {
   @Test
   void usersOfAKilledNodeBecomeUnavailableWithinTheBound() throws Exception {
     try (TestCluster cluster = TestCluster.start(true, 1);
-        ChildNode victim = ChildNode.start("killed", settingsOf(cluster))) {
+        ChildNode victim = ChildNode.joining(cluster, "killed")) {
       SignalingClient alice = cluster.login("alice", 0);
-      SignalingClient bob = loginWhenUp(cluster, victim, "bob");
+      SignalingClient bob = victim.login(cluster, "bob");
       TestCluster.await(alice.request(message("bob")));
       assertThat(bob.await("note", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
 
@@ -45,9 +43,9 @@ class NodeDeathIT {
     // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a host
     // vanishes from the network.
     try (TestCluster cluster = TestCluster.start(true, 1);
-        ChildNode victim = ChildNode.start("frozen", settingsOf(cluster))) {
+        ChildNode victim = ChildNode.joining(cluster, "frozen")) {
       SignalingClient alice = cluster.login("alice", 0);
-      loginWhenUp(cluster, victim, "bob");
+      victim.login(cluster, "bob");
       TestCluster.await(alice.request(message("bob")));
 
       victim.freeze();
@@ -58,27 +56,5 @@ class NodeDeathIT {
       assertThat(isPeerUnavailable(alice, "bob")).isTrue();
       victim.thaw();
     }
-  }
-
-  private static Map<String, String> settingsOf(TestCluster cluster) {
-    return Map.of("CLUSTER_NAME", cluster.clusterName(), "VERTICLE_INSTANCES", "1");
-  }
-
-  private static SignalingClient loginWhenUp(TestCluster cluster, ChildNode node, String name) {
-    SignalingClient[] client = new SignalingClient[1];
-    Poll.until(() -> {
-      if (!node.isAlive()) {
-        throw new AssertionError("the child node exited; see " + node.log());
-      }
-      Future<SignalingClient> connected = SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort());
-      try {
-        client[0] = TestCluster.await(connected);
-        TestCluster.await(client[0].login(name));
-        return true;
-      } catch (AssertionError notYet) {
-        return false;
-      }
-    }, Duration.ofSeconds(60), "the child node accepts a login");
-    return client[0];
   }
 }

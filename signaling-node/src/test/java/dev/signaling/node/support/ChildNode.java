@@ -1,11 +1,13 @@
 package dev.signaling.node.support;
 
+import dev.signaling.client.SignalingClient;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,29 @@ public final class ChildNode implements AutoCloseable {
     builder.environment().put("HTTP_HOST", "127.0.0.1");
     builder.environment().put("HTTP_PORT", Integer.toString(port));
     return new ChildNode(builder.start(), port, log);
+  }
+
+  /** A child node that joins {@code cluster}, with one verticle instance to keep it light. */
+  public static ChildNode joining(TestCluster cluster, String name) throws IOException {
+    return start(name, Map.of("CLUSTER_NAME", cluster.clusterName(), "VERTICLE_INSTANCES", "1"));
+  }
+
+  /** Logs {@code name} in on this node as soon as it accepts logins, with a client of {@code cluster}. */
+  public SignalingClient login(TestCluster cluster, String name) {
+    SignalingClient[] client = new SignalingClient[1];
+    Poll.until(() -> {
+      if (!isAlive()) {
+        throw new AssertionError("the child node exited; see " + log);
+      }
+      try {
+        client[0] = TestCluster.await(SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", httpPort));
+        TestCluster.await(client[0].login(name));
+        return true;
+      } catch (AssertionError notYet) {
+        return false;
+      }
+    }, Duration.ofSeconds(60), "the child node accepts a login");
+    return client[0];
   }
 
   public int httpPort() {

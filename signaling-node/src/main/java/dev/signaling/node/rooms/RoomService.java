@@ -1,0 +1,237 @@
+package dev.signaling.node.rooms;
+
+import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.session.Refusal;
+import dev.signaling.node.session.Session;
+import dev.signaling.protocol.ErrorCode;
+import dev.signaling.protocol.ServerMessages;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The rooms of this node's sessions: joins and leaves, the presence events each member receives, and the
+ * membership room messages fan out to.
+ *
+ * <p>This node watches each room that has a member here, and keeps the room's latest state from the
+ * watch, so a room message needs no lookup. Presence events reach members in the order the room changed:
+ * the watch delivers states in version order, all bookkeeping runs on one context, and a member's
+ * {@code joined} answer is written before any event that follows its join.
+ */
+public final class RoomService {
+  private final Context context;
+  private final RoomRegistry registry;
+  private final String nodeId;
+  private final int maxRoomsPerUser;
+  private final int maxRoomMembers;
+  private final Map<String, LocalRoom> rooms = new HashMap<>();
+  private final Map<String, Set<String>> roomsOfSession = new HashMap<>();
+
+  public RoomService(Vertx vertx, RoomRegistry registry, String nodeId, int maxRoomsPerUser, int maxRoomMembers) {
+    this.context = vertx.getOrCreateContext();
+    this.registry = registry;
+    this.nodeId = nodeId;
+    this.maxRoomsPerUser = maxRoomsPerUser;
+    this.maxRoomMembers = maxRoomMembers;
+  }
+
+  /** Joins {@code room}; writes {@code joined} to the session, then the room's events as they come. */
+  public Future<Void> join(Session session, String room, Object id) {
+    return onRoomsContext(() -> {
+      Set<String> joined = roomsOfSession.computeIfAbsent(session.id(), key -> new LinkedHashSet<>());
+      LocalRoom local = rooms.get(room);
+      LocalMember already = local == null ? null : local.members.get(session.id());
+      if (already != null) {
+        return already.joined.compose(state -> session.deliver(ServerMessages.joined(room, state.members().keySet(), id)));
+      }
+      if (joined.size() >= maxRoomsPerUser) {
+        return Future.failedFuture(new Refusal(ErrorCode.TOO_MANY_ROOMS,
+            "A session may be in " + maxRoomsPerUser + " rooms at once; leave one first."));
+      }
+      LocalRoom target = local != null ? local : openRoom(room);
+      LocalMember member = new LocalMember(session);
+      target.members.put(session.id(), member);
+      joined.add(room);
+      return target.watch
+          .compose(watching -> registry.join(room, session.name(), new PresenceEntry(nodeId, session.id()),
+              maxRoomMembers))
+          .transform(outcome -> onJoinOutcome(target, member, outcome.succeeded() ? outcome.result() : null, id));
+    });
+  }
+
+  /** Leaves {@code room}; writes {@code left} once the room has let everyone else know. */
+  public Future<Void> leave(Session session, String room, Object id) {
+    return onRoomsContext(() -> {
+      LocalRoom local = rooms.get(room);
+      LocalMember member = local == null ? null : local.members.get(session.id());
+      if (member == null) {
+        return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
+      }
+      return forget(local, member).compose(left -> session.deliver(ServerMessages.left(room, id)));
+    });
+  }
+
+  /** Leaves every room of a session that has ended. */
+  public Future<Void> leaveAll(Session session) {
+    return onRoomsContext(() -> {
+      Set<String> joined = roomsOfSession.remove(session.id());
+      if (joined == null) {
+        return Future.succeededFuture();
+      }
+      return Future.join(joined.stream()
+          .map(rooms::get)
+          .filter(local -> local != null && local.members.containsKey(session.id()))
+          .map(local -> forget(local, local.members.get(session.id())))
+          .toList()).mapEmpty();
+    });
+  }
+
+  /** The members a room message from {@code session} goes to; fails with not-in-room for a non-member. */
+  public Future<Map<String, PresenceEntry>> membersFor(Session session, String room) {
+    return onRoomsContext(() -> {
+      LocalRoom local = rooms.get(room);
+      LocalMember member = local == null ? null : local.members.get(session.id());
+      if (member == null) {
+        return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM,
+            "Join \"" + room + "\" before sending to it."));
+      }
+      return member.joined.map(joinedState -> local.latest != null ? local.latest.members() : joinedState.members());
+    });
+  }
+
+  private LocalRoom openRoom(String room) {
+    LocalRoom local = new LocalRoom(room);
+    local.watch = registry.watch(room, state -> context.runOnContext(ignored -> onState(local, state)));
+    rooms.put(room, local);
+    return local;
+  }
+
+  private Future<Void> onJoinOutcome(LocalRoom local, LocalMember member, JoinOutcome outcome, Object id) {
+    if (outcome == null || !outcome.joined()) {
+      Refusal refusal = outcome == null
+          ? new Refusal(ErrorCode.SERVER_UNAVAILABLE, "The room service did not answer; join again.")
+          : new Refusal(ErrorCode.ROOM_FULL, "\"" + local.name + "\" has " + maxRoomMembers + " members already.");
+      member.joinFailed(refusal);
+      dropMember(local, member);
+      return Future.failedFuture(refusal);
+    }
+    if (!local.members.containsKey(member.session.id())) {
+      // The session ended while the join was under way; its leave follows the join.
+      member.joinedAs(outcome.state());
+      return Future.succeededFuture();
+    }
+    Future<Void> answered = member.session.deliver(
+        ServerMessages.joined(local.name, outcome.state().members().keySet(), id));
+    member.joinedAs(outcome.state());
+    member.queued.forEach(state -> announce(local.name, member, state));
+    member.queued.clear();
+    return answered;
+  }
+
+  private void onState(LocalRoom local, RoomState state) {
+    local.latest = state;
+    if (state == null) {
+      return;
+    }
+    for (LocalMember member : local.members.values()) {
+      if (member.joinedVersion < 0) {
+        member.queued.add(state);
+      } else {
+        announce(local.name, member, state);
+      }
+    }
+  }
+
+  private static void announce(String room, LocalMember member, RoomState state) {
+    if (state.version() <= member.joinedVersion) {
+      return;
+    }
+    for (RoomChange change : state.changes()) {
+      if (!change.name().equals(member.session.name())) {
+        member.session.deliver(ServerMessages.presence(room, change.name(), change.online()));
+      }
+    }
+  }
+
+  /** Removes a member here at once (no event reaches it after) and from the room once its join settled. */
+  private Future<Boolean> forget(LocalRoom local, LocalMember member) {
+    dropMember(local, member);
+    Session session = member.session;
+    return member.joined.transform(joined -> joined.succeeded()
+        ? registry.leave(local.name, session.name(), session.id())
+        : Future.succeededFuture(false));
+  }
+
+  private void dropMember(LocalRoom local, LocalMember member) {
+    local.members.remove(member.session.id(), member);
+    Set<String> joined = roomsOfSession.get(member.session.id());
+    if (joined != null) {
+      joined.remove(local.name);
+    }
+    if (local.members.isEmpty() && rooms.remove(local.name, local)) {
+      local.watch.onSuccess(RoomRegistry.RoomWatch::cancel);
+    }
+  }
+
+  /** Runs {@code action} on the rooms context; the result is handed back on the caller's context. */
+  private <T> Future<T> onRoomsContext(Supplier<Future<T>> action) {
+    Context caller = Vertx.currentContext();
+    Promise<T> result = Promise.promise();
+    context.runOnContext(ignored -> {
+      Future<T> outcome;
+      try {
+        outcome = action.get();
+      } catch (RuntimeException bug) {
+        outcome = Future.failedFuture(bug);
+      }
+      outcome.onComplete(done -> {
+        if (caller == null || caller == Vertx.currentContext()) {
+          result.handle(done);
+        } else {
+          caller.runOnContext(back -> result.handle(done));
+        }
+      });
+    });
+    return result.future();
+  }
+
+  /** A room with at least one member on this node. */
+  private static final class LocalRoom {
+    final String name;
+    final Map<String, LocalMember> members = new HashMap<>();
+    Future<RoomRegistry.RoomWatch> watch;
+    RoomState latest;
+
+    LocalRoom(String name) {
+      this.name = name;
+    }
+  }
+
+  /** A session of this node in a room; until its join settles, the room's events wait in {@code queued}. */
+  private static final class LocalMember {
+    final Session session;
+    final Promise<RoomState> joinedPromise = Promise.promise();
+    final Future<RoomState> joined = joinedPromise.future();
+    final java.util.List<RoomState> queued = new java.util.ArrayList<>();
+    long joinedVersion = -1;
+
+    LocalMember(Session session) {
+      this.session = session;
+    }
+
+    void joinedAs(RoomState state) {
+      joinedVersion = state.version();
+      joinedPromise.tryComplete(state);
+    }
+
+    void joinFailed(Refusal refusal) {
+      joinedPromise.tryFail(refusal);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.signaling.node.routing;
+
+import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.session.Session;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes a frame to sessions of this node; used for local targets and for deliveries from other nodes. */
+final class LocalDelivery {
+  private LocalDelivery() {
+  }
+
+  /** Completes with how many of the recipients had a live session that the frame was written to. */
+  static Future<Integer> write(LocalSessions sessions, String frame, List<Delivery.Recipient> recipients) {
+    if (recipients.size() == 1) {
+      Delivery.Recipient only = recipients.get(0);
+      return write(sessions.find(only.name(), only.session()), frame).map(written -> written ? 1 : 0);
+    }
+    List<Future<Boolean>> writes = new ArrayList<>(recipients.size());
+    for (Delivery.Recipient recipient : recipients) {
+      writes.add(write(sessions.find(recipient.name(), recipient.session()), frame));
+    }
+    return Future.join(writes).transform(all -> {
+      int written = 0;
+      for (Future<Boolean> write : writes) {
+        if (write.result()) {
+          written++;
+        }
+      }
+      return Future.succeededFuture(written);
+    });
+  }
+
+  private static Future<Boolean> write(Session session, String frame) {
+    if (session == null) {
+      return Future.succeededFuture(false);
+    }
+    return session.deliver(frame).transform(written -> Future.succeededFuture(written.succeeded()));
+  }
+}
