@@ -1,7 +1,5 @@
 package dev.signaling.protocol;
 
-import io.vertx.core.json.JsonObject;
-
 /** A validated message from a client. */
 public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Join,
     ClientMessage.Leave, ClientMessage.Relay, ClientMessage.RoomRelay {
@@ -26,14 +24,14 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
   }
 
   /**
-   * An application message for one user. {@code body} is the parsed message and {@code text} the frame
-   * exactly as received; the relay keeps the text so that payloads pass through byte for byte.
+   * An application message for one user. {@code frame} keeps the text exactly as received, so that
+   * payloads pass through byte for byte.
    */
-  record Relay(String type, String target, Object id, JsonObject body, String text) implements ClientMessage {
+  record Relay(String type, String target, Object id, ParsedFrame frame) implements ClientMessage {
 
     /** The frame the target receives: the original, with {@code from} set by the server. */
     public String framedFrom(String sender) {
-      return RelayFrames.withSender(text, body, sender);
+      return RelayFrames.withSender(frame, sender);
     }
   }
 
@@ -41,11 +39,11 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
    * An application message for every other member of a room: it has a {@code room} and no {@code target}.
    * The frame keeps its {@code room}, which names the room it was sent to.
    */
-  record RoomRelay(String type, String room, Object id, JsonObject body, String text) implements ClientMessage {
+  record RoomRelay(String type, String room, Object id, ParsedFrame frame) implements ClientMessage {
 
     /** The frame each member receives: the original, with {@code from} set by the server. */
     public String framedFrom(String sender) {
-      return RelayFrames.withSender(text, body, sender);
+      return RelayFrames.withSender(frame, sender);
     }
   }
 }

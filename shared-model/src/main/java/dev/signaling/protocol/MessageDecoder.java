@@ -1,6 +1,6 @@
 package dev.signaling.protocol;
 
-import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 
 /** Turns a client's text frame into a {@link ClientMessage}, or says precisely what is wrong with it. */
 public final class MessageDecoder {
@@ -13,78 +13,31 @@ public final class MessageDecoder {
   }
 
   public static ClientMessage decode(String text) throws ProtocolException {
-    JsonObject json = parseObject(text);
-    Object id = validId(json.getValue("id"));
-    String type = validType(json.getValue("type"), id);
+    ParsedFrame frame = FrameParser.parse(text);
+    Object id = validId(frame.id());
+    String type = validType(frame.type(), id);
     switch (type) {
       case MessageTypes.LOGIN:
-        return new ClientMessage.Login(validName(json.getValue("name"), "name", id), id);
+        return new ClientMessage.Login(validName(frame.name(), "name", id), id);
       case MessageTypes.LOGOUT:
         return new ClientMessage.Logout(id);
       case MessageTypes.JOIN:
-        return new ClientMessage.Join(validName(json.getValue("room"), "room", id), id);
+        return new ClientMessage.Join(validName(frame.room(), "room", id), id);
       case MessageTypes.LEAVE:
-        return new ClientMessage.Leave(validName(json.getValue("room"), "room", id), id);
+        return new ClientMessage.Leave(validName(frame.room(), "room", id), id);
       default:
         if (MessageTypes.isReserved(type)) {
           throw new ProtocolException(ErrorCode.RESERVED_TYPE,
               "\"" + type + "\" is reserved for the server; it cannot be sent by a client.", id);
         }
-        Object target = json.getValue("target");
-        if (target != null) {
-          return new ClientMessage.Relay(type, validName(target, "target", id), id, json, text);
+        if (frame.target() != null) {
+          return new ClientMessage.Relay(type, validName(frame.target(), "target", id), id, frame);
         }
-        Object room = json.getValue("room");
-        if (room != null) {
-          return new ClientMessage.RoomRelay(type, validName(room, "room", id), id, json, text);
+        if (frame.room() != null) {
+          return new ClientMessage.RoomRelay(type, validName(frame.room(), "room", id), id, frame);
         }
         throw new ProtocolException(ErrorCode.MISSING_TARGET, id);
     }
-  }
-
-  private static JsonObject parseObject(String text) throws ProtocolException {
-    if (!startsWithBrace(text)) {
-      throw new ProtocolException(ErrorCode.INVALID_JSON,
-          "The frame must be a JSON object: {\"type\":...}.", null);
-    }
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (RuntimeException notAnObject) {
-      // DecodeException for malformed JSON or a JSON value that is not an object, and Jackson's
-      // constraint violations (nesting too deep, numbers too long) surface here too.
-      throw new ProtocolException(ErrorCode.INVALID_JSON, describe(notAnObject), null);
-    }
-    if (json == null) {
-      throw new ProtocolException(ErrorCode.INVALID_JSON, null);
-    }
-    if (json.isEmpty()) {
-      throw new ProtocolException(ErrorCode.INVALID_TYPE, null);
-    }
-    return json;
-  }
-
-  private static boolean startsWithBrace(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!Character.isWhitespace(c)) {
-        return c == '{';
-      }
-    }
-    return false;
-  }
-
-  private static String describe(RuntimeException e) {
-    String detail = e.getMessage();
-    if (detail == null) {
-      return ErrorCode.INVALID_JSON.defaultMessage();
-    }
-    int lineBreak = detail.indexOf('\n');
-    String firstLine = lineBreak < 0 ? detail : detail.substring(0, lineBreak);
-    if (firstLine.length() > 200) {
-      firstLine = firstLine.substring(0, 200) + "...";
-    }
-    return ErrorCode.INVALID_JSON.defaultMessage() + " " + firstLine;
   }
 
   private static Object validId(Object id) throws ProtocolException {
@@ -98,8 +51,9 @@ public final class MessageDecoder {
       return id;
     }
     // The id cannot be echoed as ref: it is what is wrong.
-    throw new ProtocolException(ErrorCode.INVALID_FIELD,
-        "\"id\" must be a string of at most " + MAX_ID_LENGTH + " characters or an integer.", null);
+    String problem = id instanceof BigInteger ? "is too large" : "must be a string of at most " + MAX_ID_LENGTH
+        + " characters or an integer";
+    throw new ProtocolException(ErrorCode.INVALID_FIELD, "\"id\" " + problem + ".", null);
   }
 
   private static String validType(Object type, Object id) throws ProtocolException {

@@ -26,7 +26,7 @@ class MessageDecoderTest {
     assertThat(relay.type()).isEqualTo("video-offer");
     assertThat(relay.target()).isEqualTo("bob");
     assertThat(relay.id()).isEqualTo("o-1");
-    assertThat(relay.text()).isEqualTo(text);
+    assertThat(relay.frame().text()).isEqualTo(text);
   }
 
   @Test
@@ -37,6 +37,16 @@ class MessageDecoderTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "not json", "{", "[1,2]", "\"text\"", "42", "null", "{\"type\":\"x\",}"})
   void refusesWhatIsNotAJsonObject(String text) {
+    assertRefused(text, ErrorCode.INVALID_JSON, null);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"type\":\"ack\",\"type\":\"note\",\"target\":\"bob\"}",
+      "{\"type\":\"note\",\"target\":\"carol\",\"target\":\"bob\"}",
+      "{\"type\":\"note\",\"target\":\"bob\",\"sdp\":{\"a\":1,\"a\":2}}",
+      "{\"type\":\"note\",\"target\":\"bob\"} {\"type\":\"note\"}",
+      "{\"type\":\"note\",\"target\":\"bob\",\"sdp\":[1,2}"})
+  void refusesDuplicateKeysAndTrailingOrBrokenContent(String text) {
     assertRefused(text, ErrorCode.INVALID_JSON, null);
   }
 

@@ -89,7 +89,7 @@ public final class ConfigLoader {
   private static String nonEmpty(Map<Setting, String> values, Setting setting) {
     String value = values.get(setting);
     if (value.isEmpty()) {
-      throw new ConfigException(setting.env() + " must not be empty");
+      throw new ConfigException(describe(setting) + " must not be empty");
     }
     return value;
   }
@@ -97,7 +97,7 @@ public final class ConfigLoader {
   private static int port(Map<Setting, String> values, Setting setting, boolean zeroAllowed) {
     int port = integer(values, setting);
     if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
-      throw new ConfigException(setting.env() + " must be a port number; got " + port);
+      throw new ConfigException(describe(setting) + " must be a port number; got " + port);
     }
     return port;
   }
@@ -105,9 +105,14 @@ public final class ConfigLoader {
   private static int positive(Map<Setting, String> values, Setting setting) {
     int value = integer(values, setting);
     if (value <= 0) {
-      throw new ConfigException(setting.env() + " must be greater than 0; got " + value);
+      throw new ConfigException(describe(setting) + " must be greater than 0; got " + value);
     }
     return value;
+  }
+
+  /** Both spellings, since either may have set the value. */
+  private static String describe(Setting setting) {
+    return setting.env() + " (" + setting.flag() + ")";
   }
 
   private static int integer(Map<Setting, String> values, Setting setting) {
@@ -115,7 +120,7 @@ public final class ConfigLoader {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new ConfigException(setting.env() + " must be a whole number; got \"" + value + "\"");
+      throw new ConfigException(describe(setting) + " must be a whole number; got \"" + value + "\"");
     }
   }
 }

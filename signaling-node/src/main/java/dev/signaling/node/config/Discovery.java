@@ -11,7 +11,7 @@ public enum Discovery {
     try {
       return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("CLUSTER_DISCOVERY must be one of tcp, none; got \"" + value + "\"");
+      throw new ConfigException("CLUSTER_DISCOVERY (--cluster-discovery) must be one of tcp, none; got \"" + value + "\"");
     }
   }
 }

@@ -41,5 +41,6 @@ public final class NodeInbox extends VerticleBase {
     if (session != null) {
       session.replace();
     }
+    message.reply(null);
   }
 }

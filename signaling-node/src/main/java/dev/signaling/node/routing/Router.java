@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers frames to users wherever they are connected, and keeps the presence map in step with the
@@ -29,7 +31,11 @@ public final class Router {
   private final String nodeId;
   private final Presence presence;
   private final LocalSessions sessions;
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final int REPLACE_ATTEMPTS = 5;
+
   private final DeliveryOptions deliveryOptions;
+  private final DeliveryOptions replaceOptions;
 
   public Router(Vertx vertx, String nodeId, Presence presence, LocalSessions sessions, Duration deliveryTimeout) {
     this.vertx = vertx;
@@ -39,6 +45,7 @@ public final class Router {
     this.deliveryOptions = new DeliveryOptions()
         .setSendTimeout(deliveryTimeout.toMillis())
         .setCodecName(DeliveryCodec.NAME);
+    this.replaceOptions = new DeliveryOptions().setSendTimeout(deliveryTimeout.toMillis());
   }
 
   public String nodeId() {
@@ -152,7 +159,22 @@ public final class Router {
       }
       return;
     }
-    vertx.eventBus().send(NodeAddresses.replace(previous.node()),
-        new JsonObject().put("name", name).put("session", previous.session()));
+    tellNodeToReplace(previous.node(), new JsonObject().put("name", name).put("session", previous.session()),
+        REPLACE_ATTEMPTS);
+  }
+
+  /**
+   * Asks the node holding an older session to end it, until it confirms: an older session left open could
+   * go on sending under the name. Gives up only when the node is gone, and with it the session.
+   */
+  private void tellNodeToReplace(String node, JsonObject older, int attemptsLeft) {
+    vertx.eventBus().request(NodeAddresses.replace(node), older, replaceOptions).onFailure(failed -> {
+      boolean nodeGone = failed instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+      if (!nodeGone && attemptsLeft > 1) {
+        tellNodeToReplace(node, older, attemptsLeft - 1);
+      } else if (!nodeGone) {
+        LOG.warn("node {} did not confirm replacing an older session of {}", node, older.getString("name"));
+      }
+    });
   }
 }
