@@ -69,6 +69,7 @@ public final class ConfigLoader {
         members(values.get(Setting.CLUSTER_MEMBERS)),
         nonEmpty(values, Setting.CLUSTER_NAME),
         Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY)),
+        members(values.get(Setting.STUN_URLS)),
         instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),

@@ -1,5 +1,7 @@
 package dev.signaling.node.config;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,6 +16,7 @@ import java.util.List;
  * @param clusterMembers host[:port] entries to join
  * @param clusterName cluster name: nodes only join a cluster of the same name
  * @param discovery how members are found
+ * @param stunUrls STUN server URLs for clients
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
@@ -31,6 +34,7 @@ public record NodeConfig(
     List<String> clusterMembers,
     String clusterName,
     Discovery discovery,
+    List<String> stunUrls,
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
@@ -42,26 +46,19 @@ public record NodeConfig(
 
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
-  }
-
-  /** The defaults: a clustered node on this machine, as {@code java -jar} starts it. */
-  public static NodeConfig defaults() {
-    return ConfigLoader.load(java.util.Map.of(), new String[0]);
+    stunUrls = List.copyOf(stunUrls);
   }
 
   public boolean clustered() {
     return discovery != Discovery.NONE;
   }
 
-  public NodeConfig withHttpPort(int port) {
-    return new NodeConfig(httpHost, port, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
-        verticleInstances, loginTimeout, deliveryTimeout, maxRoomsPerUser, maxRoomMembers, presenceReconcileInterval, heartbeatInterval,
-        maxNoHeartbeat);
-  }
-
-  public NodeConfig withCluster(Discovery discovery, String clusterName, int clusterPort) {
-    return new NodeConfig(httpHost, httpPort, clusterHost, clusterPort, clusterMembers, clusterName, discovery,
-        verticleInstances, loginTimeout, deliveryTimeout, maxRoomsPerUser, maxRoomMembers, presenceReconcileInterval, heartbeatInterval,
-        maxNoHeartbeat);
+  /** The ICE servers clients get at login, in RTCPeerConnection's format. */
+  public JsonArray iceServers() {
+    JsonArray servers = new JsonArray();
+    if (!stunUrls.isEmpty()) {
+      servers.add(new JsonObject().put("urls", new JsonArray(List.copyOf(stunUrls))));
+    }
+    return servers;
   }
 }

@@ -13,6 +13,7 @@ public enum Setting {
       + " the first ports from CLUSTER_PORT."),
   CLUSTER_NAME("signaling", "Cluster name; nodes only join a cluster of the same name."),
   CLUSTER_DISCOVERY("tcp", "tcp (join CLUSTER_MEMBERS) or none (a single node, no Hazelcast)."),
+  STUN_URLS("", "Comma-separated STUN URLs handed to clients in login-ok's iceServers (e.g. stun:stun.example.org:3478)."),
   VERTICLE_INSTANCES("", "WebSocket verticle instances sharing the port; default: one per core."),
   LOGIN_TIMEOUT_SECONDS("10", "A connection without a successful login is closed after this."),
   DELIVERY_TIMEOUT_MS("3000", "How long a relay waits for the target's node to confirm the write."),

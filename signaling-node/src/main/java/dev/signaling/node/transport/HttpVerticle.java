@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * Terminates HTTP and WebSockets. Deployed once per event loop; the instances share one port and Vert.x
@@ -34,6 +35,11 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     io.vertx.ext.web.Router routes = io.vertx.ext.web.Router.router(vertx);
     routes.get(WEBSOCKET_PATH).handler(this::upgrade);
+    // The web app: static files from the jar, nothing from anywhere else.
+    routes.route().handler(WebAppHeaders::apply);
+    routes.route().handler(StaticHandler.create("webroot").setIndexPage("index.html")
+        // Revalidated on every load, so a node upgrade never leaves a browser on an old app.
+        .setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(port)
@@ -51,6 +57,6 @@ public final class HttpVerticle extends VerticleBase {
   private void upgrade(RoutingContext context) {
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
     context.request().toWebSocket()
-        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, rooms, config.loginTimeout()));
+        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, rooms, config));
   }
 }

@@ -1,5 +1,6 @@
 package dev.signaling.node.transport;
 
+import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.routing.RelayQueue;
 import dev.signaling.node.routing.Router;
 import dev.signaling.node.rooms.RoomService;
@@ -13,8 +14,8 @@ import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +34,16 @@ final class WebSocketConnection {
   private final ServerWebSocket socket;
   private final Router router;
   private final RoomService rooms;
+  private final JsonArray iceServers;
   private final long loginTimer;
   private State state = State.AWAITING_LOGIN;
   private Session session;
   private Future<Void> claim;
   private RelayQueue relays;
 
-  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, RoomService rooms, Duration loginTimeout) {
+  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, RoomService rooms, NodeConfig config) {
     this.vertx = vertx;
+    this.iceServers = config.iceServers();
     this.socket = socket;
     this.router = router;
     this.rooms = rooms;
@@ -48,7 +51,7 @@ final class WebSocketConnection {
     socket.binaryMessageHandler(binary -> send(ServerMessages.error(ErrorCode.BINARY_NOT_SUPPORTED, null, null, null)));
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
     socket.closeHandler(closed -> onClose());
-    this.loginTimer = vertx.setTimer(loginTimeout.toMillis(), fired -> onLoginTimeout());
+    this.loginTimer = vertx.setTimer(config.loginTimeout().toMillis(), fired -> onLoginTimeout());
   }
 
   private void onText(String text) {
@@ -109,7 +112,7 @@ final class WebSocketConnection {
         state = State.LOGGED_IN;
         vertx.cancelTimer(loginTimer);
         relays = router.newRelayQueue();
-        JsonObject ok = ServerMessages.loginOk(candidate.name(), router.nodeId());
+        JsonObject ok = ServerMessages.loginOk(candidate.name(), router.nodeId()).put("iceServers", iceServers);
         if (login.id() != null) {
           ok.put("id", login.id());
         }

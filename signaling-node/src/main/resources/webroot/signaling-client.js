@@ -1,0 +1,231 @@
+// A small client for the signaling protocol (docs/protocol.md), usable by any web app:
+//
+//   import { SignalingClient } from '/signaling-client.js';
+//   const client = new SignalingClient('wss://signal.example.org/ws');
+//   client.on('video-offer', (message) => ...);
+//   await client.connect();
+//   const { iceServers } = await client.login('alice');
+//   await client.join('lobby');
+//   await client.request({ type: 'video-offer', target: 'bob', sdp });
+//
+// The connection comes back by itself after a drop (jittered exponential backoff), logs in again under
+// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app.
+// No dependencies, no build step.
+
+/** An error frame from the server, as an exception: `code` is one of the protocol's error codes. */
+export class SignalingError extends Error {
+  constructor(frame) {
+    super(frame.message || frame.code);
+    this.name = 'SignalingError';
+    this.code = frame.code;
+    this.frame = frame;
+  }
+}
+
+const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left']);
+// Close codes after which reconnecting would only repeat the failure or fight a newer session.
+const FINAL_CLOSE_CODES = new Set([1000, 1008]);
+
+export class SignalingClient {
+  /**
+   * @param {string} url the node's WebSocket endpoint, e.g. `ws://localhost:8080/ws`
+   * @param {object} [options]
+   * @param {boolean} [options.reconnect=true] reconnect after the connection drops
+   * @param {number} [options.minDelayMs=500] first reconnect delay
+   * @param {number} [options.maxDelayMs=15000] longest reconnect delay
+   * @param {number} [options.requestTimeoutMs=10000] how long a request waits for its answer
+   */
+  constructor(url, options = {}) {
+    this.url = url;
+    this.options = { reconnect: true, minDelayMs: 500, maxDelayMs: 15000, requestTimeoutMs: 10000, ...options };
+    this.name = null;
+    this.rooms = new Set();
+    this.iceServers = [];
+    this.handlers = new Map();
+    this.pending = new Map();
+    this.nextId = 1;
+    this.socket = null;
+    this.closedByUser = false;
+    this.attempt = 0;
+    this.reconnectTimer = null;
+  }
+
+  /** Opens the connection; resolves once it is open. */
+  connect() {
+    this.closedByUser = false;
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      this.socket = socket;
+      socket.onopen = () => {
+        this.attempt = 0;
+        this.emit('open', {});
+        resolve();
+      };
+      socket.onmessage = (event) => this.onFrame(event.data);
+      socket.onclose = (event) => {
+        if (this.socket === socket) {
+          this.onClose(event);
+        }
+        reject(new SignalingError({ code: 'connection-failed', message: `closed with ${event.code}` }));
+      };
+    });
+  }
+
+  /** Logs in; resolves with the `login-ok` frame, whose `iceServers` are for RTCPeerConnection. */
+  async login(name) {
+    const ok = await this.request({ type: 'login', name });
+    this.name = ok.name;
+    this.iceServers = ok.iceServers || [];
+    return ok;
+  }
+
+  /** Joins a room; resolves with the `joined` frame and its `users`. */
+  async join(room) {
+    const joined = await this.request({ type: 'join', room });
+    this.rooms.add(room);
+    return joined;
+  }
+
+  async leave(room) {
+    this.rooms.delete(room);
+    return this.request({ type: 'leave', room });
+  }
+
+  /** Sends without waiting: the server answers only if something is wrong (an 'error' event). */
+  send(message) {
+    if (!this.isOpen()) {
+      throw new SignalingError({ code: 'not-connected', message: 'The signaling connection is not open.' });
+    }
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /**
+   * Sends with an `id` and resolves with the server's answer (`ack`, `login-ok`, `joined`, `left`), or
+   * rejects with a SignalingError (`peer-unavailable`, `not-in-room`, ...).
+   */
+  request(message) {
+    const id = `r${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SignalingError({ code: 'timeout', message: `No answer to ${message.type} in time.` }));
+      }, this.options.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      try {
+        this.send({ ...message, id });
+      } catch (error) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(error);
+      }
+    });
+  }
+
+  /**
+   * Calls `handler(message)` for every frame of `type`; '*' for every frame. Lifecycle events: 'open',
+   * 'close' ({code, reason, willReconnect}), 'reconnecting' ({delayMs, attempt}), 'reconnected', and
+   * 'error' for server errors that answer no request. Returns a function that removes the handler.
+   */
+  on(type, handler) {
+    if (!this.handlers.has(type)) {
+      this.handlers.set(type, new Set());
+    }
+    this.handlers.get(type).add(handler);
+    return () => this.handlers.get(type).delete(handler);
+  }
+
+  isOpen() {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Closes for good: no reconnect. */
+  close() {
+    this.closedByUser = true;
+    clearTimeout(this.reconnectTimer);
+    if (this.socket) {
+      this.socket.close(1000, 'bye');
+    }
+  }
+
+  emit(type, message) {
+    for (const key of [type, '*']) {
+      for (const handler of this.handlers.get(key) || []) {
+        try {
+          handler(message);
+        } catch (error) {
+          console.error(`handler for ${type} failed`, error);
+        }
+      }
+    }
+  }
+
+  onFrame(text) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const answered = this.settle(frame);
+    if (!answered || frame.type !== 'error') {
+      this.emit(frame.type, frame);
+    }
+  }
+
+  /** Completes the request this frame answers; true if it answered one. */
+  settle(frame) {
+    const key = REPLY_TYPES.has(frame.type) ? frame.id : frame.type === 'error' ? frame.ref : undefined;
+    const waiting = key !== undefined && this.pending.get(key);
+    if (!waiting) {
+      return false;
+    }
+    this.pending.delete(key);
+    clearTimeout(waiting.timer);
+    if (frame.type === 'error') {
+      waiting.reject(new SignalingError(frame));
+    } else {
+      waiting.resolve(frame);
+    }
+    return true;
+  }
+
+  onClose(event) {
+    for (const [id, waiting] of this.pending) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new SignalingError({ code: 'connection-closed', message: 'The connection closed.' }));
+      this.pending.delete(id);
+    }
+    const willReconnect = this.options.reconnect && !this.closedByUser && !FINAL_CLOSE_CODES.has(event.code);
+    this.emit('close', { code: event.code, reason: event.reason, willReconnect });
+    if (willReconnect) {
+      this.scheduleReconnect();
+    }
+  }
+
+  scheduleReconnect() {
+    this.attempt += 1;
+    const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * 2 ** (this.attempt - 1));
+    // Full jitter: clients dropped together by one node spread their return over the whole window.
+    const delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    this.emit('reconnecting', { delayMs, attempt: this.attempt });
+    this.reconnectTimer = setTimeout(() => this.reconnect(), delayMs);
+  }
+
+  async reconnect() {
+    try {
+      await this.connect();
+      if (this.name) {
+        await this.login(this.name);
+        for (const room of [...this.rooms]) {
+          await this.join(room);
+        }
+      }
+      this.emit('reconnected', { name: this.name, rooms: [...this.rooms] });
+    } catch (error) {
+      if (this.isOpen()) {
+        this.socket.close(4000, 'reconnect failed');
+      }
+      // The close handler schedules the next attempt.
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.signaling.node.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.signaling.node.support.Poll;
+import dev.signaling.node.support.TestCluster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The web app end to end: each user in a real headless Chromium with a fake camera, the pages served by
+ * two clustered nodes and talking through them. Screenshots of each step land in
+ * {@code target/screenshots/<test>/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebAppBrowserIT {
+  private static final AtomicInteger ROOMS = new AtomicInteger();
+
+  private TestCluster cluster;
+
+  @BeforeAll
+  void start() {
+    if (!BrowserPage.browserInstalled()) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail("Chromium and chromedriver are required: " + BrowserPage.CHROMIUM + ", " + BrowserPage.CHROMEDRIVER);
+      }
+      assumeTrue(false, "Chromium or chromedriver is not installed; the browser tests are skipped");
+    }
+    cluster = TestCluster.start(true, 2);
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aVideoCallAcrossNodesConnectsCarriesVideoAndChatAndHangsUp(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room)) {
+      alice.screenshot("1-in-room");
+      alice.click("call-bob");
+      bob.waitForStatus("incoming", "alice is calling");
+      bob.screenshot("2-ringing");
+      bob.click("accept-button");
+
+      for (BrowserPage[] pair : new BrowserPage[][] {{alice, bob}, {bob, alice}}) {
+        BrowserPage self = pair[0];
+        String peer = pair[1].user();
+        self.waitUntil("window.signalingApp.peerConnections()['" + peer + "']?.connectionState === 'connected'",
+            "connected to " + peer);
+        self.waitUntil("document.querySelector('[data-testid=\"remote-video-" + peer + "\"]').videoWidth > 0",
+            peer + "'s video has a size");
+        awaitMoreFrames(self, peer, self.framesDecodedFrom(peer));
+      }
+      alice.waitForStatus("active", "In call with bob.");
+      alice.screenshot("3-in-call");
+      bob.screenshot("3-in-call");
+
+      alice.waitUntil("!document.querySelector('[data-testid=chat-input]').disabled", "the chat is open");
+      alice.type("chat-input", "hello over the data channel");
+      alice.click("chat-send");
+      bob.waitUntil("document.querySelector('[data-testid=chat-log]').textContent.includes('hello over the data channel')",
+          "bob receives the chat message");
+      assertThat(bob.chatLines()).containsExactly("alice:hello over the data channel");
+      bob.screenshot("4-chat");
+
+      alice.click("hangup-button");
+      bob.waitForStatus("idle", "alice hung up.");
+      alice.waitForStatus("idle", "Call ended.");
+      assertThat(alice.connectionStates()).isEmpty();
+      assertThat(bob.connectionStates()).isEmpty();
+      bob.screenshot("5-hung-up");
+    }
+  }
+
+  @Test
+  void aDeclinedCallIsShownToTheCaller(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room)) {
+      alice.click("call-bob");
+      bob.waitForStatus("incoming", "alice is calling");
+      bob.click("reject-button");
+
+      alice.waitForStatus("error", "bob declined the call.");
+      assertThat(alice.eval("document.querySelector('[data-testid=alert]').hidden")).isEqualTo(false);
+      alice.screenshot("declined");
+      bob.waitForStatus("idle", "Call declined.");
+    }
+  }
+
+  @Test
+  void someoneAlreadyInACallAnswersBusy(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room);
+        BrowserPage carol = page("carol", test, 0, room)) {
+      alice.click("voice-bob");
+      bob.waitForStatus("incoming", "alice is calling (voice only)");
+      bob.click("accept-button");
+      bob.waitUntil("window.signalingApp.peerConnections()['alice']?.connectionState === 'connected'",
+          "the voice call connects");
+      assertThat(bob.eval("document.querySelector('[data-testid=camera-button]').hidden")).isEqualTo(true);
+
+      carol.click("call-bob");
+      carol.waitForStatus("error", "bob is busy in another call.");
+      carol.screenshot("busy");
+      bob.waitForStatus("active", "In call with alice.");
+    }
+  }
+
+  @Test
+  void callingSomeoneWhoJustLeftSaysTheyAreNotOnline(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room)) {
+      try (BrowserPage bob = page("bob", test, 1, room)) {
+        alice.waitUntil("document.querySelector('[data-testid=\"user-bob\"]') !== null", "alice sees bob");
+      }
+      alice.waitUntil("document.querySelector('[data-testid=\"user-bob\"]') === null", "bob's departure is shown");
+
+      alice.type("call-name-input", "bob");
+      alice.click("call-name-button");
+
+      alice.waitForStatus("error", "bob is not online.");
+      alice.screenshot("peer-unavailable");
+    }
+  }
+
+  @Test
+  void threePagesOverTwoNodesConnectAFullMesh(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room);
+        BrowserPage carol = page("carol", test, 1, room)) {
+      List<BrowserPage> pages = List.of(alice, bob, carol);
+      alice.waitUntil("document.querySelectorAll('[data-testid=user-list] li').length === 2", "alice sees both");
+      alice.click("group-call-button");
+      for (BrowserPage invited : List.of(bob, carol)) {
+        invited.waitForStatus("incoming", "alice invites everyone");
+        invited.click("accept-button");
+      }
+
+      try {
+        awaitMesh(pages);
+      } catch (AssertionError failed) {
+        pages.forEach(page -> System.err.println(page.user() + ": " + page.describeConnections() + "\n  "
+            + String.join("\n  ", page.consoleLog())));
+        throw failed;
+      }
+    }
+  }
+
+  /** Every page is connected to every other, showing and decoding its video. */
+  private static void awaitMesh(List<BrowserPage> pages) {
+    for (BrowserPage self : pages) {
+      for (BrowserPage other : pages) {
+        if (other == self) {
+          continue;
+        }
+        String peer = other.user();
+        self.waitUntil("window.signalingApp.peerConnections()['" + peer + "']?.connectionState === 'connected'",
+            self.user() + " connected to " + peer);
+        self.waitUntil("document.querySelector('[data-testid=\"remote-video-" + peer + "\"]').videoWidth > 0",
+            self.user() + " shows " + peer + "'s video");
+        awaitMoreFrames(self, peer, self.framesDecodedFrom(peer));
+      }
+      assertThat(self.connectionStates()).hasSize(2).containsValues("connected");
+      self.screenshot("mesh");
+    }
+  }
+
+  /** Video keeps decoding: the count of decoded frames from {@code peer} grows. */
+  private static void awaitMoreFrames(BrowserPage self, String peer, long before) {
+    Poll.until(() -> self.framesDecodedFrom(peer) > before + 10, Duration.ofSeconds(30),
+        self.user() + " decodes new frames from " + peer);
+  }
+
+  private BrowserPage page(String user, TestInfo test, int node, String room) throws IOException {
+    Path screenshots = Path.of("target", "screenshots", test.getTestMethod().orElseThrow().getName());
+    BrowserPage page = BrowserPage.open(user, screenshots);
+    try {
+      page.load("http://127.0.0.1:" + cluster.node(node).httpPort() + "/?room=" + room);
+      page.login(room);
+    } catch (RuntimeException failed) {
+      page.close();
+      throw failed;
+    }
+    return page;
+  }
+
+  private static String room() {
+    return "room-" + ROOMS.incrementAndGet();
+  }
+}
