@@ -7,7 +7,7 @@ package dev.signaling.protocol;
  * Each carries a default human-readable message; the server may send a more specific one.
  */
 public enum ErrorCode {
-  INVALID_JSON("invalid-json", "The frame is not a JSON object."),
+  INVALID_JSON("invalid-json", "The frame is not a valid JSON object."),
   BINARY_NOT_SUPPORTED("binary-not-supported", "Binary frames are not part of the protocol; send JSON text frames."),
   INVALID_TYPE("invalid-type", "Every message needs a string \"type\"."),
   INVALID_FIELD("invalid-field", "A field has the wrong type or value."),

@@ -30,7 +30,7 @@ final class FrameParser {
       }
       return readObject(parser, text);
     } catch (JsonProcessingException malformed) {
-      throw invalid(ErrorCode.INVALID_JSON.defaultMessage() + " " + firstLine(malformed.getOriginalMessage()));
+      throw invalid("The frame is not valid JSON: " + firstLine(malformed.getOriginalMessage()));
     } catch (IOException unreadable) {
       throw invalid(ErrorCode.INVALID_JSON.defaultMessage());
     }

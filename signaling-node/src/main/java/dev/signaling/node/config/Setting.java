@@ -19,7 +19,8 @@ public enum Setting {
   DELIVERY_TIMEOUT_MS("3000", "How long a relay waits for the target's node to confirm the write."),
   MAX_ROOMS_PER_USER("16", "Rooms one session may be in at once (too-many-rooms beyond)."),
   MAX_ROOM_MEMBERS("100", "Members a room may have (room-full beyond)."),
-  PRESENCE_RECONCILE_SECONDS("10", "Period of the sweep that removes presence entries of departed nodes."),
+  PRESENCE_RECONCILE_SECONDS("10",
+      "Period of the sweep that removes presence entries and room memberships of departed nodes."),
   CLUSTER_HEARTBEAT_SECONDS("1", "Hazelcast heartbeat period."),
   CLUSTER_MAX_NO_HEARTBEAT_SECONDS("5", "Silence after which a member is declared dead and its users reaped.");
 

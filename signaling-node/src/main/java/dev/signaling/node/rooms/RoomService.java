@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * {@code joined} answer is written before any event that follows its join.
  */
 public final class RoomService {
+  private static final int LEAVE_ATTEMPTS = 3;
+
   private final Context context;
   private final RoomRegistry registry;
   private final String nodeId;
@@ -48,7 +50,9 @@ public final class RoomService {
       LocalRoom local = rooms.get(room);
       LocalMember already = local == null ? null : local.members.get(session.id());
       if (already != null) {
-        return already.joined.compose(state -> session.deliver(ServerMessages.joined(room, state.members().keySet(), id)));
+        // Already a member: answer with the room as it is now, not as it was at the first join.
+        return already.joined.compose(joinedState -> session.deliver(
+            ServerMessages.joined(room, newest(local, joinedState).members().keySet(), id)));
       }
       if (joined.size() >= maxRoomsPerUser) {
         return Future.failedFuture(new Refusal(ErrorCode.TOO_MANY_ROOMS,
@@ -101,8 +105,18 @@ public final class RoomService {
         return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM,
             "Join \"" + room + "\" before sending to it."));
       }
-      return member.joined.map(joinedState -> local.latest != null ? local.latest.members() : joinedState.members());
+      return member.joined.map(joinedState -> newest(local, joinedState).members());
     });
+  }
+
+  /**
+   * The newer of the watched state and the one a member's join returned: the watch may not yet have
+   * delivered the state the join produced. While a member of ours is in the room it cannot empty, so
+   * versions of the two are comparable.
+   */
+  private static RoomState newest(LocalRoom local, RoomState joinedState) {
+    RoomState watched = local.latest;
+    return watched != null && watched.version() >= joinedState.version() ? watched : joinedState;
   }
 
   private LocalRoom openRoom(String room) {
@@ -164,8 +178,18 @@ public final class RoomService {
     dropMember(local, member);
     Session session = member.session;
     return member.joined.transform(joined -> joined.succeeded()
-        ? registry.leave(local.name, session.name(), session.id())
+        ? leaveWithRetries(local.name, session, LEAVE_ATTEMPTS)
         : Future.succeededFuture(false));
+  }
+
+  /**
+   * Leaves the registry's room, retrying a few times: a leave that never lands would keep a ghost member
+   * for as long as this node lives.
+   */
+  private Future<Boolean> leaveWithRetries(String room, Session session, int attemptsLeft) {
+    return registry.leave(room, session.name(), session.id()).recover(failed -> attemptsLeft > 1
+        ? leaveWithRetries(room, session, attemptsLeft - 1)
+        : Future.failedFuture(failed));
   }
 
   private void dropMember(LocalRoom local, LocalMember member) {

@@ -153,6 +153,10 @@ final class WebSocketConnection {
 
   /** Tells the client why what it asked for failed. */
   private void refuse(Throwable failure, Object id, String target) {
+    if (state == State.CLOSED) {
+      // The connection is gone; whatever failed failed because of that, and nobody is left to tell.
+      return;
+    }
     if (failure instanceof Refusal refusal) {
       send(ServerMessages.error(refusal.code(), refusal.getMessage(), id, target));
     } else {

@@ -65,6 +65,20 @@ abstract class RoomTests {
   }
 
   @Test
+  void joiningAgainAnswersWithTheRoomAsItIsNow() throws Exception {
+    String room = unique("lobby");
+    Member a = member("a", 0);
+    a.join(room);
+    Member b = member("b", 1);
+    b.join(room);
+    settle(room, a, b);
+
+    assertThat(a.join(room)).containsExactly(a.name, b.name);
+    settle(room, a, b);
+    assertThat(b.presence(room)).as("a joining again is no change for b").isEmpty();
+  }
+
+  @Test
   void leavingDisconnectingAndBeingReplacedEachAnnounceOneDeparture() throws Exception {
     String room = unique("lobby");
     Member stays = member("stays", 0);
