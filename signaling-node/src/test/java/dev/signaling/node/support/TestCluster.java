@@ -58,7 +58,14 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public SignalingNode addNode() {
-    NodeConfig config = ConfigLoader.load(settings, new String[0]);
+    return addNode(Map.of());
+  }
+
+  /** Starts one more node with these settings on top of the cluster's. */
+  public SignalingNode addNode(Map<String, String> overrides) {
+    Map<String, String> nodeSettings = new HashMap<>(settings);
+    nodeSettings.putAll(overrides);
+    NodeConfig config = ConfigLoader.load(nodeSettings, new String[0]);
     SignalingNode node = await(SignalingNode.start(config));
     nodes.add(node);
     return node;
@@ -104,6 +111,15 @@ public final class TestCluster implements AutoCloseable {
   public void closeNode(int index) {
     SignalingNode node = nodes.remove(index);
     await(node.close());
+  }
+
+  /** Closes node {@code index} cleanly and starts a new node on its HTTP port, as a restart would. */
+  public void restartNode(int index) {
+    int port = nodes.get(index).httpPort();
+    closeNode(index);
+    SignalingNode restarted = addNode(Map.of("HTTP_PORT", Integer.toString(port)));
+    nodes.remove(restarted);
+    nodes.add(index, restarted);
   }
 
   public static <T> T await(Future<T> future) {

@@ -42,8 +42,13 @@ final class BrowserPage implements AutoCloseable {
     return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
-  /** A browser for {@code user}, screenshots under {@code screenshots}. */
+  /** A browser for {@code user} whose camera and microphone are allowed; screenshots under {@code screenshots}. */
   static BrowserPage open(String user, Path screenshots) throws IOException {
+    return open(user, screenshots, true);
+  }
+
+  /** A browser for {@code user}; with {@code allowMedia} false, every camera and microphone prompt is denied. */
+  static BrowserPage open(String user, Path screenshots, boolean allowMedia) throws IOException {
     Path profile = Files.createTempDirectory("chromium-" + user);
     ChromeOptions options = new ChromeOptions()
         .setBinary(CHROMIUM.toFile())
@@ -53,7 +58,7 @@ final class BrowserPage implements AutoCloseable {
             "--disable-gpu",
             "--disable-dev-shm-usage",
             "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
+            allowMedia ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
             "--autoplay-policy=no-user-gesture-required",
             // This machine's network is closed: no background fetches that would only fail.
             "--disable-background-networking",

@@ -69,6 +69,13 @@ class WebAppBrowserIT {
       alice.screenshot("3-in-call");
       bob.screenshot("3-in-call");
 
+      alice.click("mute-button");
+      alice.click("camera-button");
+      alice.waitUntil(senderTrackEnabled("bob", "audio") + " === false && " + senderTrackEnabled("bob", "video")
+          + " === false", "alice's microphone and camera are off");
+      alice.click("mute-button");
+      alice.waitUntil(senderTrackEnabled("bob", "audio") + " === true", "alice's microphone is on again");
+
       alice.waitUntil("!document.querySelector('[data-testid=chat-input]').disabled", "the chat is open");
       alice.type("chat-input", "hello over the data channel");
       alice.click("chat-send");
@@ -83,6 +90,37 @@ class WebAppBrowserIT {
       assertThat(alice.connectionStates()).isEmpty();
       assertThat(bob.connectionStates()).isEmpty();
       bob.screenshot("5-hung-up");
+    }
+  }
+
+  @Test
+  void aDeniedCameraIsExplainedAndNoCallStarts(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room, false); BrowserPage bob = page("bob", test, 1, room)) {
+      alice.click("call-bob");
+
+      alice.waitUntil("!document.querySelector('[data-testid=alert]').hidden", "an alert is shown");
+      assertThat(alice.text("alert-text")).contains("Camera or microphone access was denied");
+      alice.waitForStatus("idle", "Pick someone to call.");
+      assertThat(bob.text("call-status")).doesNotContain("alice");
+      alice.screenshot("denied");
+    }
+  }
+
+  @Test
+  void aPageReconnectsAndRejoinsWhenItsNodeRestarts(TestInfo test) throws Exception {
+    String room = room();
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room)) {
+      alice.waitUntil("document.querySelector('[data-testid=\"user-bob\"]') !== null", "alice sees bob");
+
+      cluster.restartNode(1);
+
+      bob.waitUntil("document.querySelector('[data-testid=connection]').dataset.state === 'online'"
+          + " && document.querySelector('[data-testid=\"user-alice\"]') !== null", "bob is back in the room");
+      alice.waitUntil("document.querySelector('[data-testid=\"user-bob\"]') !== null", "alice sees bob again");
+      bob.screenshot("reconnected");
+      alice.click("call-bob");
+      bob.waitForStatus("incoming", "alice is calling");
     }
   }
 
@@ -185,9 +223,18 @@ class WebAppBrowserIT {
         self.user() + " decodes new frames from " + peer);
   }
 
+  private static String senderTrackEnabled(String peer, String kind) {
+    return "window.signalingApp.peerConnections()['" + peer + "'].getSenders()"
+        + ".find(s => s.track && s.track.kind === '" + kind + "').track.enabled";
+  }
+
   private BrowserPage page(String user, TestInfo test, int node, String room) throws IOException {
+    return page(user, test, node, room, true);
+  }
+
+  private BrowserPage page(String user, TestInfo test, int node, String room, boolean allowMedia) throws IOException {
     Path screenshots = Path.of("target", "screenshots", test.getTestMethod().orElseThrow().getName());
-    BrowserPage page = BrowserPage.open(user, screenshots);
+    BrowserPage page = BrowserPage.open(user, screenshots, allowMedia);
     try {
       page.load("http://127.0.0.1:" + cluster.node(node).httpPort() + "/?room=" + room);
       page.login(room);
