@@ -22,7 +22,7 @@ export class SignalingError extends Error {
   }
 }
 
-const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left']);
+const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
 // (1008: replaced by a newer login, or no login in time).
 const FINAL_CLOSE_CODES = new Set([1008]);

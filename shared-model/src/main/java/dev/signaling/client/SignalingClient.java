@@ -31,6 +31,9 @@ import java.util.function.Predicate;
  */
 public final class SignalingClient {
   public static final String PATH = "/ws";
+  /** Server frames that answer a request, matched to it by {@code id}. */
+  private static final java.util.Set<String> REPLY_TYPES = java.util.Set.of(MessageTypes.ACK, MessageTypes.LOGIN_OK,
+      MessageTypes.JOINED, MessageTypes.LEFT, MessageTypes.ICE_SERVERS);
 
   private final WebSocketClient wsClient;
   private final WebSocket socket;
@@ -214,8 +217,7 @@ public final class SignalingClient {
 
   private void completePending(JsonObject frame) {
     String type = frame.getString("type");
-    if (MessageTypes.ACK.equals(type) || MessageTypes.LOGIN_OK.equals(type) || MessageTypes.JOINED.equals(type)
-        || MessageTypes.LEFT.equals(type)) {
+    if (REPLY_TYPES.contains(type)) {
       Promise<JsonObject> answer = pending.remove(frame.getValue("id", ""));
       if (answer != null) {
         answer.tryComplete(frame);

@@ -2,7 +2,7 @@ package dev.signaling.protocol;
 
 /** A validated message from a client. */
 public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Join,
-    ClientMessage.Leave, ClientMessage.Relay, ClientMessage.RoomRelay {
+    ClientMessage.Leave, ClientMessage.IceServers, ClientMessage.Relay, ClientMessage.RoomRelay {
 
   /** The client's correlation id (a string or an integer), or {@code null}. */
   Object id();
@@ -21,6 +21,10 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
 
   /** {@code {"type":"leave","room":"lobby"}}: stops being a member of a room. */
   record Leave(String room, Object id) implements ClientMessage {
+  }
+
+  /** {@code {"type":"ice-servers"}}: asks for ICE servers with fresh TURN credentials. */
+  record IceServers(Object id) implements ClientMessage {
   }
 
   /**

@@ -25,6 +25,8 @@ public final class MessageDecoder {
         return new ClientMessage.Join(validName(frame.room(), "room", id), id);
       case MessageTypes.LEAVE:
         return new ClientMessage.Leave(validName(frame.room(), "room", id), id);
+      case MessageTypes.ICE_SERVERS:
+        return new ClientMessage.IceServers(id);
       default:
         if (MessageTypes.isReserved(type)) {
           throw new ProtocolException(ErrorCode.RESERVED_TYPE,

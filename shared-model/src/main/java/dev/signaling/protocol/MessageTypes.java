@@ -12,6 +12,8 @@ public final class MessageTypes {
   public static final String LOGOUT = "logout";
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
+  /** Asks for fresh ICE servers (TURN credentials expire); the answer has the same type. */
+  public static final String ICE_SERVERS = "ice-servers";
 
   // Server messages.
   public static final String LOGIN_OK = "login-ok";
@@ -20,6 +22,8 @@ public final class MessageTypes {
   public static final String JOINED = "joined";
   public static final String LEFT = "left";
   public static final String PRESENCE = "presence";
+  /** The node is shutting down: reconnect (to any node) after {@code reconnectAfterMs}. */
+  public static final String GO_AWAY = "go-away";
 
   // The seeds' call-setup vocabulary: ordinary application types, listed for clients and docs.
   public static final String VIDEO_OFFER = "video-offer";
@@ -34,8 +38,8 @@ public final class MessageTypes {
    */
   public static final Set<String> RESERVED = Set.of(
       LOGIN, LOGOUT, LOGIN_OK, ACK, ERROR,
-      JOIN, JOINED, LEAVE, LEFT, PRESENCE,
-      "ice-servers", "go-away", "peer-left", "token", "ping", "pong");
+      JOIN, JOINED, LEAVE, LEFT, PRESENCE, ICE_SERVERS, GO_AWAY,
+      "peer-left", "token", "ping", "pong");
 
   private MessageTypes() {
   }

@@ -31,6 +31,16 @@ public final class ServerMessages {
     return withId(new JsonObject().put("type", MessageTypes.LEFT).put("room", room), id).encode();
   }
 
+  /** The answer to {@code ice-servers}: servers for RTCPeerConnection, TURN credentials fresh. */
+  public static String iceServers(io.vertx.core.json.JsonArray servers, Object id) {
+    return withId(new JsonObject().put("type", MessageTypes.ICE_SERVERS).put("iceServers", servers), id).encode();
+  }
+
+  /** Sent before a draining node closes the connection with 1001. */
+  public static String goAway(long reconnectAfterMs) {
+    return new JsonObject().put("type", MessageTypes.GO_AWAY).put("reconnectAfterMs", reconnectAfterMs).encode();
+  }
+
   /** A member of {@code room} came online in it or went away. */
   public static String presence(String room, String name, boolean online) {
     return new JsonObject().put("type", MessageTypes.PRESENCE).put("room", room).put("name", name)

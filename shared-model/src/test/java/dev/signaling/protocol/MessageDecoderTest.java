@@ -82,7 +82,7 @@ class MessageDecoderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"login-ok", "ack", "error", "presence", "joined", "go-away", "peer-left"})
+  @ValueSource(strings = {"login-ok", "ack", "error", "presence", "joined", "go-away", "peer-left", "left"})
   void refusesTypesReservedForTheServer(String type) {
     assertRefused("{\"type\":\"" + type + "\",\"target\":\"bob\",\"id\":1}", ErrorCode.RESERVED_TYPE, 1);
   }

@@ -4,14 +4,19 @@ import dev.signaling.node.config.ConfigException;
 import dev.signaling.node.config.ConfigLoader;
 import dev.signaling.node.config.NodeConfig;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
-/** {@code java -jar signaling-node.jar}: starts one node with settings from the environment and flags. */
+/**
+ * {@code java -jar signaling-node.jar}: starts one node with settings from the environment and flags, and
+ * drains it on SIGTERM or SIGINT. A second signal while draining exits at once.
+ */
 public final class Main {
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** Exit status when a second signal cuts the drain short. */
+  private static final int FORCED_EXIT = 130;
 
   private Main() {
   }
@@ -29,26 +34,47 @@ public final class Main {
       System.exit(2);
       return;
     }
+    configureLogging(config);
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("starting with {}", config);
     SignalingNode node;
     try {
       node = SignalingNode.start(config).await(2, TimeUnit.MINUTES);
     } catch (Exception failed) {
-      LOG.error("node failed to start", failed);
+      log.error("node failed to start", failed);
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "signaling-shutdown"));
+    AtomicBoolean stopping = new AtomicBoolean();
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(signal), received -> onSignal(node, stopping, received, log));
+    }
   }
 
-  private static void stop(SignalingNode node) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    node.close().onComplete(done -> stopped.countDown());
-    try {
-      if (!stopped.await(30, TimeUnit.SECONDS)) {
-        LOG.warn("node did not stop within 30 s; exiting anyway");
+  private static void onSignal(SignalingNode node, AtomicBoolean stopping, Signal signal, Logger log) {
+    if (!stopping.compareAndSet(false, true)) {
+      log.warn("SIG{} again while draining: exiting now", signal.getName());
+      Runtime.getRuntime().halt(FORCED_EXIT);
+    }
+    log.info("SIG{} received: draining", signal.getName());
+    long limitSeconds = node.config().drainWindow().toSeconds() + 5;
+    Thread drain = new Thread(() -> {
+      try {
+        node.drainAndClose().await(limitSeconds, TimeUnit.SECONDS);
+        System.exit(0);
+      } catch (Exception failed) {
+        log.error("drain did not finish within {} s; exiting", limitSeconds, failed);
+        System.exit(1);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }, "signaling-drain");
+    drain.start();
+  }
+
+  /** Picks the log format and level before the first logger exists; logback reads these at start. */
+  private static void configureLogging(NodeConfig config) {
+    System.setProperty("signaling.log.level", config.logLevel());
+    if (config.jsonLogs()) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
     }
   }
 }

@@ -1,60 +1,92 @@
 package dev.signaling.node;
 
 import dev.signaling.node.cluster.ClusterBootstrap;
+import dev.signaling.node.cluster.ClusterMetrics;
 import dev.signaling.node.cluster.ClusterRuntime;
-import dev.signaling.node.config.NodeConfig;
-import dev.signaling.node.presence.Presence;
 import dev.signaling.node.cluster.NodeReaper;
+import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.health.NodeHealth;
+import dev.signaling.node.ice.IceServers;
+import dev.signaling.node.metrics.Metrics;
+import dev.signaling.node.presence.Presence;
 import dev.signaling.node.rooms.RoomRegistry;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
 import dev.signaling.node.routing.NodeInbox;
+import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Router;
 import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.transport.Drain;
 import dev.signaling.node.transport.HttpVerticle;
+import dev.signaling.node.transport.ManagementVerticle;
+import dev.signaling.node.transport.NodeServices;
+import dev.signaling.node.transport.OpenConnections;
+import dev.signaling.node.transport.SessionMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running signaling node: the composition root that wires every part together. */
 public final class SignalingNode {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
+  /** How often cluster-wide sizes (presence entries, rooms) are refreshed for the metrics. */
+  private static final Duration CLUSTER_GAUGE_INTERVAL = Duration.ofSeconds(15);
 
-  private final NodeConfig config;
   private final ClusterRuntime runtime;
   private final LocalSessions sessions;
+  private final NodeServices services;
   private final NodeReaper reaper;
   private final int httpPort;
 
-  private SignalingNode(NodeConfig config, ClusterRuntime runtime, LocalSessions sessions, NodeReaper reaper,
+  private SignalingNode(ClusterRuntime runtime, LocalSessions sessions, NodeServices services, NodeReaper reaper,
       int httpPort) {
-    this.config = config;
     this.runtime = runtime;
     this.sessions = sessions;
+    this.services = services;
     this.reaper = reaper;
     this.httpPort = httpPort;
   }
 
   public static Future<SignalingNode> start(NodeConfig config) {
-    return ClusterBootstrap.start(config).compose(runtime -> wire(config, runtime)
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    return ClusterBootstrap.start(config, registry).compose(runtime -> wire(config, runtime, registry)
         .onFailure(failed -> runtime.vertx().close()));
   }
 
-  private static Future<SignalingNode> wire(NodeConfig config, ClusterRuntime runtime) {
+  private static Future<SignalingNode> wire(NodeConfig config, ClusterRuntime runtime,
+      PrometheusMeterRegistry registry) {
     Vertx vertx = runtime.vertx();
     String nodeId = runtime.view().nodeId();
     vertx.eventBus().registerDefaultCodec(Delivery.class, new DeliveryCodec());
     LocalSessions sessions = new LocalSessions();
+    OpenConnections connections = new OpenConnections();
     Router router = new Router(vertx, nodeId, runtime.presence(), sessions, config.deliveryTimeout());
     RoomService rooms = new RoomService(vertx, runtime.rooms(), nodeId, config.maxRoomsPerUser(),
         config.maxRoomMembers());
-    NodeReaper reaper = new NodeReaper(vertx, runtime.view(), java.util.List.of(runtime.presence(), runtime.rooms()),
-        config.presenceReconcileInterval());
+
+    ClusterMetrics clusterMetrics = new ClusterMetrics(registry, runtime.view());
+    clusterMetrics.clusterWideGauge(vertx, "presence_entries", "Users online, cluster-wide",
+        runtime.presence()::size, CLUSTER_GAUGE_INTERVAL);
+    clusterMetrics.clusterWideGauge(vertx, "rooms", "Rooms with members, cluster-wide", runtime.rooms()::count,
+        CLUSTER_GAUGE_INTERVAL);
+    NodeReaper reaper = new NodeReaper(vertx, runtime.view(), List.of(runtime.presence(), runtime.rooms()),
+        config.presenceReconcileInterval(), clusterMetrics);
     reaper.start();
+
+    NodeHealth health = new NodeHealth(nodeId, () -> runtime.view().members().size(), sessions::size,
+        runtime.view()::isSafe);
+    IceServers iceServers = new IceServers(config.stunUrls(), config.turnUrls(), config.turnSecret(),
+        config.turnTtl(), Clock.systemUTC());
+    NodeServices services = new NodeServices(config, router, rooms, iceServers, health, connections,
+        new SessionMetrics(registry, sessions, connections), new RelayMetrics(registry), registry);
 
     int port;
     try {
@@ -63,12 +95,15 @@ public final class SignalingNode {
       return Future.failedFuture(noPort);
     }
     return vertx.deployVerticle(new NodeInbox(nodeId, sessions))
-        .compose(inbox -> vertx.deployVerticle(() -> new HttpVerticle(config, port, router, rooms),
+        .compose(inbox -> config.managementPort() == 0 ? Future.succeededFuture()
+            : vertx.deployVerticle(new ManagementVerticle(services)))
+        .compose(management -> vertx.deployVerticle(() -> new HttpVerticle(services, port),
             new DeploymentOptions().setInstances(config.verticleInstances())))
         .map(deployed -> {
-          LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances)", nodeId,
-              config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances());
-          return new SignalingNode(config, runtime, sessions, reaper, port);
+          LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}", nodeId,
+              config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances(),
+              config.managementPort() == 0 ? "" : ", metrics and health on port " + config.managementPort());
+          return new SignalingNode(runtime, sessions, services, reaper, port);
         });
   }
 
@@ -93,7 +128,7 @@ public final class SignalingNode {
   }
 
   public NodeConfig config() {
-    return config;
+    return services.config();
   }
 
   /** Connected sessions on this node. */
@@ -102,8 +137,20 @@ public final class SignalingNode {
   }
 
   /**
-   * Stops cleanly: closes the WebSocket server and its connections, removes this node's presence entries
-   * and room memberships, and leaves the cluster.
+   * Shuts down gracefully: at once not ready and refusing new WebSockets; then clients are sent away in
+   * batches over the drain window; then the node stops as {@link #close()} does.
+   */
+  public Future<Void> drainAndClose() {
+    services.health().startDraining();
+    Duration window = services.config().drainWindow();
+    LOG.info("draining: sending {} connections away over {} s", services.connections().size(), window.toSeconds());
+    return Drain.run(vertx(), services.connections(), window)
+        .eventually(this::close);
+  }
+
+  /**
+   * Stops: closes the WebSocket server and its connections, removes this node's presence entries and room
+   * memberships, and leaves the cluster.
    */
   public Future<Void> close() {
     reaper.stop();

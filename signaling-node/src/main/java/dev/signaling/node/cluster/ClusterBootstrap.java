@@ -2,6 +2,8 @@ package dev.signaling.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.LocalPresence;
 import dev.signaling.node.rooms.HazelcastRoomRegistry;
@@ -10,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +27,20 @@ public final class ClusterBootstrap {
   private ClusterBootstrap() {
   }
 
-  public static Future<ClusterRuntime> start(NodeConfig config) {
-    VertxOptions options = new VertxOptions();
+  /** Starts Vert.x with its meters in {@code registry}. */
+  public static Future<ClusterRuntime> start(NodeConfig config, MeterRegistry registry) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.vertxOptions());
+    MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(registry);
     if (!config.clustered()) {
-      Vertx vertx = Vertx.builder().with(options).build();
+      Vertx vertx = Vertx.builder().with(options).withMetrics(metrics).build();
       LOG.info("running as a single node without a cluster: presence is in memory");
       return Future.succeededFuture(
           new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence(), new LocalRoomRegistry()));
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(0));
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigFactory.build(config));
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered().map(vertx -> {
+    return Vertx.builder().with(options).withMetrics(metrics).withClusterManager(clusterManager).buildClustered()
+        .map(vertx -> {
       HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
       ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
       LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),

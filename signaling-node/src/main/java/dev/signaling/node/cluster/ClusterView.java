@@ -18,6 +18,12 @@ public interface ClusterView {
    */
   boolean isOldestMember();
 
+  /**
+   * Whether every partition of the cluster's data has its backups in place, so that losing one member
+   * loses nothing. Completes on the caller's context.
+   */
+  io.vertx.core.Future<Boolean> isSafe();
+
   /** Calls {@code listener} with the id of each member that leaves or is declared dead. */
   void onMemberLeft(Consumer<String> listener);
 }

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -43,6 +44,12 @@ final class HazelcastClusterView implements ClusterView {
   public boolean isOldestMember() {
     // Hazelcast lists members oldest first.
     return hazelcast.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  @Override
+  public Future<Boolean> isSafe() {
+    // Asks every member about its partitions' replicas: a blocking call, kept off the event loop.
+    return context.owner().executeBlocking(() -> hazelcast.getPartitionService().isClusterSafe(), false);
   }
 
   @Override

@@ -23,13 +23,16 @@ public final class NodeReaper {
   private final ClusterView cluster;
   private final List<NodeScopedState> states;
   private final Duration reconcileInterval;
+  private final ClusterMetrics metrics;
   private long timer = -1;
 
-  public NodeReaper(Vertx vertx, ClusterView cluster, List<NodeScopedState> states, Duration reconcileInterval) {
+  public NodeReaper(Vertx vertx, ClusterView cluster, List<NodeScopedState> states, Duration reconcileInterval,
+      ClusterMetrics metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.states = List.copyOf(states);
     this.reconcileInterval = reconcileInterval;
+    this.metrics = metrics;
   }
 
   public void start() {
@@ -44,7 +47,10 @@ public final class NodeReaper {
   private void reap(String node) {
     for (NodeScopedState state : states) {
       state.removeNode(node).onComplete(
-          removed -> LOG.info("reaped {} {} of departed node {}", removed, state.entriesName(), node),
+          removed -> {
+            metrics.reaped(state, removed);
+            LOG.info("reaped {} {} of departed node {}", removed, state.entriesName(), node);
+          },
           failed -> LOG.warn("could not reap {} of departed node {}; the next sweep will", state.entriesName(), node,
               failed));
     }
@@ -58,6 +64,7 @@ public final class NodeReaper {
     for (NodeScopedState state : states) {
       state.removeAllExcept(members).onComplete(
           removed -> {
+            metrics.reaped(state, removed);
             if (removed > 0) {
               LOG.info("reconciliation reaped {} {} of nodes that are no longer members", removed,
                   state.entriesName());

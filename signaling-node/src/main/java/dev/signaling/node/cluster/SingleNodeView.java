@@ -24,6 +24,11 @@ final class SingleNodeView implements ClusterView {
   }
 
   @Override
+  public io.vertx.core.Future<Boolean> isSafe() {
+    return io.vertx.core.Future.succeededFuture(true);
+  }
+
+  @Override
   public void onMemberLeft(Consumer<String> listener) {
     // Nobody else can leave.
   }

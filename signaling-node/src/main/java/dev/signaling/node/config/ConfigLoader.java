@@ -70,6 +70,13 @@ public final class ConfigLoader {
         nonEmpty(values, Setting.CLUSTER_NAME),
         Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY)),
         members(values.get(Setting.STUN_URLS)),
+        members(values.get(Setting.TURN_URLS)),
+        values.get(Setting.TURN_SECRET),
+        Duration.ofSeconds(positive(values, Setting.TURN_TTL_SECONDS)),
+        Duration.ofSeconds(positive(values, Setting.DRAIN_SECONDS)),
+        values.get(Setting.MANAGEMENT_PORT).isEmpty() ? 0 : port(values, Setting.MANAGEMENT_PORT, false),
+        logFormatIsJson(values.get(Setting.LOG_FORMAT)),
+        logLevel(values.get(Setting.LOG_LEVEL)),
         instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
@@ -78,6 +85,26 @@ public final class ConfigLoader {
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+  }
+
+  private static boolean logFormatIsJson(String value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "plain":
+        return false;
+      case "json":
+        return true;
+      default:
+        throw new ConfigException(describe(Setting.LOG_FORMAT) + " must be plain or json; got \"" + value + "\"");
+    }
+  }
+
+  private static String logLevel(String value) {
+    String level = value.toUpperCase(java.util.Locale.ROOT);
+    if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
+      throw new ConfigException(describe(Setting.LOG_LEVEL) + " must be ERROR, WARN, INFO, DEBUG or TRACE; got \""
+          + value + "\"");
+    }
+    return level;
   }
 
   private static List<String> members(String value) {

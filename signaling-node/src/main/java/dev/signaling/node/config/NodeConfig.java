@@ -1,7 +1,5 @@
 package dev.signaling.node.config;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +15,13 @@ import java.util.List;
  * @param clusterName cluster name: nodes only join a cluster of the same name
  * @param discovery how members are found
  * @param stunUrls STUN server URLs for clients
+ * @param turnUrls TURN server URLs for clients
+ * @param turnSecret the TURN REST secret shared with coturn, empty for none; never logged
+ * @param turnTtl lifetime of issued TURN credentials
+ * @param drainWindow how long a draining node takes to send its clients away
+ * @param managementPort port for /metrics and /health, or 0 to serve them on the HTTP port
+ * @param jsonLogs whether logs are JSON lines
+ * @param logLevel root log level
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
@@ -35,6 +40,13 @@ public record NodeConfig(
     String clusterName,
     Discovery discovery,
     List<String> stunUrls,
+    List<String> turnUrls,
+    String turnSecret,
+    Duration turnTtl,
+    Duration drainWindow,
+    int managementPort,
+    boolean jsonLogs,
+    String logLevel,
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
@@ -47,18 +59,21 @@ public record NodeConfig(
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
     stunUrls = List.copyOf(stunUrls);
+    turnUrls = List.copyOf(turnUrls);
+  }
+
+  /** Every setting but secrets, which show only whether they are set. */
+  @Override
+  public String toString() {
+    return "NodeConfig[http=" + httpHost + ":" + httpPort + ", cluster=" + clusterName + "@" + clusterHost + ":"
+        + clusterPort + " " + discovery + " " + clusterMembers + ", stun=" + stunUrls + ", turn=" + turnUrls
+        + ", turnSecret=" + (turnSecret.isEmpty() ? "unset" : "set") + ", turnTtl=" + turnTtl
+        + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", instances=" + verticleInstances
+        + ", loginTimeout=" + loginTimeout + ", deliveryTimeout=" + deliveryTimeout + ", maxRoomsPerUser="
+        + maxRoomsPerUser + ", maxRoomMembers=" + maxRoomMembers + "]";
   }
 
   public boolean clustered() {
     return discovery != Discovery.NONE;
-  }
-
-  /** The ICE servers clients get at login, in RTCPeerConnection's format. */
-  public JsonArray iceServers() {
-    JsonArray servers = new JsonArray();
-    if (!stunUrls.isEmpty()) {
-      servers.add(new JsonObject().put("urls", new JsonArray(List.copyOf(stunUrls))));
-    }
-    return servers;
   }
 }

@@ -1,11 +1,9 @@
 package dev.signaling.node.transport;
 
-import dev.signaling.node.config.NodeConfig;
-import dev.signaling.node.rooms.RoomService;
-import dev.signaling.node.routing.Router;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -18,30 +16,29 @@ public final class HttpVerticle extends VerticleBase {
   /** Largest frame and message a client may send. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
-  private final NodeConfig config;
+  private final NodeServices services;
   private final int port;
-  private final Router router;
-  private final RoomService rooms;
 
   /** @param port the port to bind, the same for every instance of the node */
-  public HttpVerticle(NodeConfig config, int port, Router router, RoomService rooms) {
-    this.config = config;
+  public HttpVerticle(NodeServices services, int port) {
+    this.services = services;
     this.port = port;
-    this.router = router;
-    this.rooms = rooms;
   }
 
   @Override
   public Future<?> start() {
-    io.vertx.ext.web.Router routes = io.vertx.ext.web.Router.router(vertx);
+    Router routes = Router.router(vertx);
     routes.get(WEBSOCKET_PATH).handler(this::upgrade);
+    if (services.config().managementPort() == 0) {
+      ManagementRoutes.mount(routes, services.health(), services.registry());
+    }
     // The web app: static files from the jar, nothing from anywhere else.
     routes.route().handler(WebAppHeaders::apply);
     routes.route().handler(StaticHandler.create("webroot").setIndexPage("index.html")
         // Revalidated on every load, so a node upgrade never leaves a browser on an old app.
         .setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost())
+        .setHost(services.config().httpHost())
         .setPort(port)
         .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
         .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
@@ -55,8 +52,12 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void upgrade(RoutingContext context) {
+    if (services.health().isDraining()) {
+      // Shutting down: the client should connect to another node.
+      context.response().setStatusCode(503).putHeader("Retry-After", "1").end("draining");
+      return;
+    }
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
-    context.request().toWebSocket()
-        .onSuccess(socket -> new WebSocketConnection(vertx, socket, router, rooms, config));
+    context.request().toWebSocket().onSuccess(socket -> new WebSocketConnection(vertx, socket, services));
   }
 }

@@ -1,9 +1,7 @@
 package dev.signaling.node.transport;
 
-import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.RelayQueue;
-import dev.signaling.node.routing.Router;
-import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.session.Refusal;
 import dev.signaling.node.session.Session;
 import dev.signaling.protocol.ClientMessage;
@@ -11,54 +9,66 @@ import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.MessageDecoder;
 import dev.signaling.protocol.ProtocolException;
 import dev.signaling.protocol.ServerMessages;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol on one WebSocket: login first, then relays. Every callback runs on the connection's event
- * loop, so the state needs no locking.
+ * The protocol on one WebSocket: login first, then relays, rooms and ICE servers. Every callback runs on
+ * the connection's event loop, so the state needs no locking.
  */
 final class WebSocketConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final short NORMAL_CLOSURE = 1000;
+  private static final short GOING_AWAY = 1001;
 
   private enum State { AWAITING_LOGIN, LOGGING_IN, LOGGED_IN, CLOSED }
 
   private final Vertx vertx;
+  private final Context context;
   private final ServerWebSocket socket;
-  private final Router router;
-  private final RoomService rooms;
-  private final JsonArray iceServers;
+  private final NodeServices services;
+  private final RelayMetrics metrics;
   private final long loginTimer;
   private State state = State.AWAITING_LOGIN;
   private Session session;
   private Future<Void> claim;
   private RelayQueue relays;
 
-  WebSocketConnection(Vertx vertx, ServerWebSocket socket, Router router, RoomService rooms, NodeConfig config) {
+  WebSocketConnection(Vertx vertx, ServerWebSocket socket, NodeServices services) {
     this.vertx = vertx;
-    this.iceServers = config.iceServers();
+    this.context = vertx.getOrCreateContext();
     this.socket = socket;
-    this.router = router;
-    this.rooms = rooms;
+    this.services = services;
+    this.metrics = services.relayMetrics();
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(binary -> send(ServerMessages.error(ErrorCode.BINARY_NOT_SUPPORTED, null, null, null)));
+    socket.binaryMessageHandler(binary -> refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null)));
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
     socket.closeHandler(closed -> onClose());
-    this.loginTimer = vertx.setTimer(config.loginTimeout().toMillis(), fired -> onLoginTimeout());
+    this.loginTimer = vertx.setTimer(services.config().loginTimeout().toMillis(), fired -> onLoginTimeout());
+    services.connections().opened(this);
+  }
+
+  /** Tells the client to reconnect elsewhere after {@code reconnectAfterMs}, then closes with 1001. */
+  void goAway(long reconnectAfterMs) {
+    context.runOnContext(ignored -> {
+      if (state != State.CLOSED) {
+        socket.writeTextMessage(ServerMessages.goAway(reconnectAfterMs))
+            .eventually(() -> socket.close(GOING_AWAY, "going away"));
+      }
+    });
   }
 
   private void onText(String text) {
     try {
       handle(MessageDecoder.decode(text));
     } catch (ProtocolException refused) {
-      send(ServerMessages.error(refused));
+      refuse(refused);
     } catch (RuntimeException bug) {
       // A bug must cost this one message, never the connection or the event loop.
       LOG.error("failed to handle a message from {}", describe(), bug);
@@ -79,9 +89,11 @@ final class WebSocketConnection {
     } else if (message instanceof ClientMessage.RoomRelay roomRelay) {
       relayToRoom(roomRelay);
     } else if (message instanceof ClientMessage.Join join) {
-      rooms.join(session, join.room(), join.id()).onFailure(failed -> refuse(failed, join.id(), null));
+      services.rooms().join(session, join.room(), join.id()).onFailure(failed -> refuse(failed, join.id(), null));
     } else if (message instanceof ClientMessage.Leave leave) {
-      rooms.leave(session, leave.room(), leave.id()).onFailure(failed -> refuse(failed, leave.id(), null));
+      services.rooms().leave(session, leave.room(), leave.id()).onFailure(failed -> refuse(failed, leave.id(), null));
+    } else if (message instanceof ClientMessage.IceServers ask) {
+      send(ServerMessages.iceServers(services.iceServers().forUser(session.name()), ask.id()));
     } else if (message instanceof ClientMessage.Logout) {
       socket.close(NORMAL_CLOSURE, "logout");
     } else {
@@ -96,7 +108,7 @@ final class WebSocketConnection {
     socket.pause();
     Session candidate = new Session(login.name(), UUID.randomUUID().toString(), socket);
     session = candidate;
-    claim = router.claim(candidate);
+    claim = services.router().claim(candidate);
     claim.onComplete(claimed -> {
       if (state == State.CLOSED || candidate.isEnded()) {
         // Closed, or already replaced by a newer login elsewhere: no login-ok after session-replaced.
@@ -104,6 +116,7 @@ final class WebSocketConnection {
       }
       if (claimed.failed()) {
         LOG.warn("login of {} failed: presence unavailable", login.name(), claimed.cause());
+        services.sessionMetrics().loginFailed(ErrorCode.SERVER_UNAVAILABLE);
         state = State.AWAITING_LOGIN;
         session = null;
         send(ServerMessages.error(ErrorCode.SERVER_UNAVAILABLE,
@@ -111,8 +124,10 @@ final class WebSocketConnection {
       } else {
         state = State.LOGGED_IN;
         vertx.cancelTimer(loginTimer);
-        relays = router.newRelayQueue();
-        JsonObject ok = ServerMessages.loginOk(candidate.name(), router.nodeId()).put("iceServers", iceServers);
+        relays = services.router().newRelayQueue();
+        services.sessionMetrics().loggedIn();
+        JsonObject ok = ServerMessages.loginOk(candidate.name(), services.router().nodeId())
+            .put("iceServers", services.iceServers().forUser(candidate.name()));
         if (login.id() != null) {
           ok.put("id", login.id());
         }
@@ -123,32 +138,60 @@ final class WebSocketConnection {
   }
 
   private void relay(ClientMessage.Relay relay) {
+    long received = System.nanoTime();
+    RelayMetrics.Family family = RelayMetrics.Family.of(relay.type());
     Object id = relay.id();
     String target = relay.target();
     String frame = relay.framedFrom(session.name());
-    relays.relay("user:" + target, () -> router.locate(target), entry -> router.deliver(target, entry, frame))
-        .onComplete(
-            delivered -> {
-              if (id != null) {
-                send(ServerMessages.ack(id));
-              }
-            },
-            failed -> refuse(failed, id, target));
+    var router = services.router();
+    boolean[] remote = new boolean[1];
+    relays.relay("user:" + target, () -> router.locate(target), entry -> {
+      remote[0] = entry != null && !entry.node().equals(router.nodeId());
+      return router.deliver(target, entry, frame);
+    }).onComplete(
+        delivered -> {
+          metrics.delivered(family, remote[0], received);
+          if (id != null) {
+            metrics.acked();
+            send(ServerMessages.ack(id));
+          }
+        },
+        failed -> {
+          metrics.undelivered(family, codeOf(failed));
+          refuse(failed, id, target);
+        });
   }
 
   private void relayToRoom(ClientMessage.RoomRelay relay) {
     Object id = relay.id();
     Session sender = session;
     String frame = relay.framedFrom(sender.name());
-    relays.relay("room:" + relay.room(), () -> rooms.membersFor(sender, relay.room()),
-            members -> router.broadcast(members, sender.name(), frame))
+    relays.relay("room:" + relay.room(), () -> services.rooms().membersFor(sender, relay.room()),
+            members -> services.router().broadcast(members, sender.name(), frame))
         .onComplete(
             delivered -> {
+              metrics.roomMessage(delivered);
               if (id != null) {
+                metrics.acked();
                 send(ServerMessages.ack(id, delivered));
               }
             },
-            failed -> refuse(failed, id, null));
+            failed -> {
+              metrics.rejected(codeOf(failed));
+              refuse(failed, id, null);
+            });
+  }
+
+  private static ErrorCode codeOf(Throwable failure) {
+    return failure instanceof Refusal refusal ? refusal.code() : ErrorCode.INTERNAL_ERROR;
+  }
+
+  private void refuse(ProtocolException refused) {
+    metrics.rejected(refused.code());
+    if (refused.code() == ErrorCode.INVALID_NAME) {
+      services.sessionMetrics().loginFailed(ErrorCode.INVALID_NAME);
+    }
+    send(ServerMessages.error(refused));
   }
 
   /** Tells the client why what it asked for failed. */
@@ -167,6 +210,7 @@ final class WebSocketConnection {
 
   private void onLoginTimeout() {
     if (state == State.AWAITING_LOGIN || state == State.LOGGING_IN) {
+      services.sessionMetrics().loginFailed(ErrorCode.LOGIN_TIMEOUT);
       send(ServerMessages.error(ErrorCode.LOGIN_TIMEOUT, null, null, null));
       socket.close(Session.POLICY_VIOLATION, ErrorCode.LOGIN_TIMEOUT.code());
     }
@@ -175,13 +219,14 @@ final class WebSocketConnection {
   private void onClose() {
     state = State.CLOSED;
     vertx.cancelTimer(loginTimer);
+    services.connections().closed(this);
     Session ended = session;
     if (ended != null) {
       ended.markEnded();
       // Released only after the claim is settled, so a release can never run before its own claim.
-      claim.eventually(() -> router.release(ended))
+      claim.eventually(() -> services.router().release(ended))
           .onFailure(failed -> LOG.warn("could not release presence of {}", ended.name(), failed));
-      rooms.leaveAll(ended)
+      services.rooms().leaveAll(ended)
           .onFailure(failed -> LOG.warn("could not remove {} from its rooms", ended.name(), failed));
     }
   }

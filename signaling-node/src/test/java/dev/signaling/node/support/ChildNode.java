@@ -46,7 +46,16 @@ public final class ChildNode implements AutoCloseable {
 
   /** A child node that joins {@code cluster}, with one verticle instance to keep it light. */
   public static ChildNode joining(TestCluster cluster, String name) throws IOException {
-    return start(name, Map.of("CLUSTER_NAME", cluster.clusterName(), "VERTICLE_INSTANCES", "1"));
+    return joining(cluster, name, Map.of());
+  }
+
+  /** A child node that joins {@code cluster}, with these settings on top. */
+  public static ChildNode joining(TestCluster cluster, String name, Map<String, String> settings)
+      throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("CLUSTER_NAME", cluster.clusterName());
+    all.putIfAbsent("VERTICLE_INSTANCES", "1");
+    return start(name, all);
   }
 
   /** Logs {@code name} in on this node as soon as it accepts logins, with a client of {@code cluster}. */
@@ -81,6 +90,17 @@ public final class ChildNode implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /** SIGTERM: the node drains and exits. */
+  public void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
+  /** Waits for the process to exit; its exit status, or empty when it is still running after {@code timeout}. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
   }
 
   /** SIGKILL: the process dies at once, without leaving the cluster. */

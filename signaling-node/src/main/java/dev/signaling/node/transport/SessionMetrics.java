@@ -1,0 +1,40 @@
+package dev.signaling.node.transport;
+
+import dev.signaling.node.metrics.Metrics;
+import dev.signaling.node.session.LocalSessions;
+import dev.signaling.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Meters of connections and logins on this node. */
+public final class SessionMetrics {
+  private final Counter logins;
+  private final Map<ErrorCode, Counter> loginFailures = new EnumMap<>(ErrorCode.class);
+
+  public SessionMetrics(MeterRegistry registry, LocalSessions sessions, OpenConnections connections) {
+    Gauge.builder(Metrics.PREFIX + "sessions", sessions, LocalSessions::size)
+        .description("Logged-in sessions connected to this node").register(registry);
+    Gauge.builder(Metrics.PREFIX + "connections", connections, OpenConnections::size)
+        .description("Open WebSocket connections on this node, logged in or not").register(registry);
+    logins = Counter.builder(Metrics.PREFIX + "logins").description("Successful logins").register(registry);
+    for (ErrorCode reason : new ErrorCode[] {ErrorCode.INVALID_NAME, ErrorCode.LOGIN_TIMEOUT,
+        ErrorCode.SERVER_UNAVAILABLE}) {
+      loginFailures.put(reason, Counter.builder(Metrics.PREFIX + "login_failures")
+          .description("Failed logins, by reason").tag("reason", reason.code()).register(registry));
+    }
+  }
+
+  void loggedIn() {
+    logins.increment();
+  }
+
+  void loginFailed(ErrorCode reason) {
+    Counter failures = loginFailures.get(reason);
+    if (failures != null) {
+      failures.increment();
+    }
+  }
+}
