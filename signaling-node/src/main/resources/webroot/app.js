@@ -8,6 +8,9 @@ import { PeerLink } from './peer-link.js';
 
 const MAX_GROUP = 4;
 const RING_TIMEOUT_MS = 30000;
+// A peer whose signaling connection drops mid-call usually comes back (its node restarted, its network
+// blinked); the media between the two browsers does not depend on it, so the call waits this long.
+const PEER_RETURN_GRACE_MS = 20000;
 const NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
@@ -24,6 +27,10 @@ const state = {
 // ---- start -----------------------------------------------------------------------------------------
 
 function init() {
+  if (!window.isSecureContext) {
+    showAlert('This page is not served over HTTPS (or from localhost), so the browser will not allow its '
+      + 'camera, microphone or calls. Open it through https:// to make calls.');
+  }
   const params = new URLSearchParams(location.search);
   $('room-input').value = params.get('room') || 'lobby';
   if (params.get('name')) {
@@ -79,6 +86,7 @@ async function start(name, room) {
     client.close();
     state.client = null;
     $('join-button').disabled = false;
+    setConnection('offline', 'Offline');
     showAlert(error instanceof SignalingError && error.code === 'connection-failed'
       ? 'Cannot reach the server. Is it running?' : describe(error));
     return;
@@ -102,10 +110,14 @@ function wire(client) {
     } else {
       setConnection('offline', 'Offline');
     }
+    renderUsers();
   });
   client.on('reconnecting', ({ delayMs }) => setConnection('reconnecting', `Reconnecting in ${Math.ceil(delayMs / 1000)} s…`));
-  client.on('reconnected', () => setConnection('online', 'Connected'));
-  client.on('session-replaced', () => showAlert('You signed in somewhere else; this page is disconnected.'));
+  client.on('reconnected', () => {
+    setConnection('online', 'Connected');
+    renderUsers();
+  });
+  client.on('session-replaced', onSessionReplaced);
   const handlers = {
     'call-request': onCallRequest,
     'call-accept': onCallAccept,
@@ -124,6 +136,18 @@ function wire(client) {
   }
 }
 
+function onSessionReplaced() {
+  endCall(null);
+  state.client = null;
+  state.users = [];
+  $('workspace').hidden = true;
+  $('whoami').hidden = true;
+  $('login-form').hidden = false;
+  $('join-button').disabled = false;
+  setConnection('offline', 'Offline');
+  showAlert(`You signed in as ${state.name} somewhere else, so this page was signed out.`);
+}
+
 // ---- people in the room -------------------------------------------------------------------------------
 
 function setUsers(users) {
@@ -138,7 +162,12 @@ function onPresence(frame) {
   const others = state.users.filter((user) => user !== frame.name);
   state.users = frame.online ? [...others, frame.name] : others;
   renderUsers();
-  if (!frame.online && state.call) {
+  const link = state.call?.links.get(frame.name);
+  if (frame.online) {
+    clearTimeout(link?.returnTimer);
+  } else if (link && link.pc.connectionState === 'connected') {
+    link.returnTimer = setTimeout(() => peerGone(frame.name, `${frame.name} left.`), PEER_RETURN_GRACE_MS);
+  } else if (state.call && (link || state.call.peer === frame.name)) {
     peerGone(frame.name, `${frame.name} left.`);
   }
 }
@@ -155,9 +184,13 @@ function renderUsers() {
     return item;
   }));
   $('nobody').hidden = state.users.length > 0;
-  $('group-call-button').disabled = state.call !== null || state.users.length === 0
-    || state.users.length > MAX_GROUP - 1;
-  $('call-name-button').disabled = state.call !== null;
+  $('group-call-button').disabled = !canCall() || state.users.length === 0 || state.users.length > MAX_GROUP - 1;
+  $('call-name-button').disabled = !canCall();
+}
+
+/** Idle and connected: a call can start. */
+function canCall() {
+  return state.call === null && state.client !== null && state.client.isOpen();
 }
 
 function callButton(user, audioOnly) {
@@ -166,7 +199,7 @@ function callButton(user, audioOnly) {
   button.textContent = audioOnly ? 'Voice' : 'Call';
   button.dataset.testid = `${audioOnly ? 'voice' : 'call'}-${user}`;
   button.setAttribute('aria-label', `${audioOnly ? 'Voice call' : 'Video call'} ${user}`);
-  button.disabled = state.call !== null;
+  button.disabled = !canCall();
   button.addEventListener('click', () => startDirectCall(user, audioOnly));
   return button;
 }
@@ -178,8 +211,7 @@ async function startDirectCall(peer, audioOnly) {
     return;
   }
   const call = newCall({ kind: 'direct', phase: 'outgoing', peer, audioOnly });
-  if (!(await openMedia(audioOnly))) {
-    endCall(null);
+  if (!(await openMedia(audioOnly, call))) {
     return;
   }
   setStatus(`Calling ${peer}…`, 'outgoing');
@@ -205,10 +237,22 @@ function onCallRequest(message) {
     trySend({ type: 'call-reject', target: message.from, callId: message.callId, reason: 'busy' });
     return;
   }
-  newCall({ kind: 'direct', phase: 'incoming', peer: message.from, audioOnly: !!message.audioOnly, id: message.callId });
+  const call = newCall({ kind: 'direct', phase: 'incoming', peer: message.from, audioOnly: !!message.audioOnly,
+    id: message.callId });
   setStatus(`${message.from} is calling${message.audioOnly ? ' (voice only)' : ''}.`, 'incoming');
+  ring(call, `Missed call from ${message.from}.`);
+}
+
+/** Shows an incoming call's prompt until it is answered, cancelled, or has rung long enough. */
+function ring(call, missed) {
   $('incoming').hidden = false;
   $('accept-button').focus();
+  document.title = `Incoming call — Rendezvous`;
+  call.ringTimer = setTimeout(() => {
+    if (state.call === call && call.phase === 'incoming') {
+      endCall(missed);
+    }
+  }, RING_TIMEOUT_MS);
 }
 
 async function accept() {
@@ -217,11 +261,12 @@ async function accept() {
     return;
   }
   $('incoming').hidden = true;
-  if (!(await openMedia(call.audioOnly))) {
+  clearTimeout(call.ringTimer);
+  call.phase = 'answering';
+  if (!(await openMedia(call.audioOnly, call))) {
     if (call.kind === 'direct') {
       trySend({ type: 'call-reject', target: call.peer, callId: call.id, reason: 'media-unavailable' });
     }
-    endCall(null);
     return;
   }
   call.phase = 'active';
@@ -272,7 +317,7 @@ function onCallReject(message) {
 
 function onCallCancel(message) {
   const call = state.call;
-  if (call && call.id === message.callId && call.phase === 'incoming') {
+  if (call && call.id === message.callId && (call.phase === 'incoming' || call.phase === 'answering')) {
     endCall(`Missed call from ${message.from}.`);
   }
 }
@@ -305,12 +350,16 @@ async function startGroupCall() {
     return;
   }
   const call = newCall({ kind: 'group', phase: 'active', audioOnly: false });
-  if (!(await openMedia(false))) {
-    endCall(null);
+  if (!(await openMedia(false, call))) {
     return;
   }
   showInCallControls();
   setStatus(`Group call in ${state.room}: waiting for others to join…`, 'active');
+  call.ringTimer = setTimeout(() => {
+    if (state.call === call && call.links.size === 0) {
+      endCall('Nobody joined the group call.');
+    }
+  }, RING_TIMEOUT_MS);
   try {
     await state.client.request({ type: 'group-invite', room: state.room, callId: call.id });
   } catch (error) {
@@ -322,25 +371,27 @@ function onGroupInvite(message) {
   if (state.call || message.room !== state.room) {
     return;
   }
-  newCall({ kind: 'group', phase: 'incoming', id: message.callId, audioOnly: false, peer: message.from });
+  const call = newCall({ kind: 'group', phase: 'incoming', id: message.callId, audioOnly: false, peer: message.from });
   setStatus(`${message.from} invites everyone in ${state.room} to a group call.`, 'incoming');
-  $('incoming').hidden = false;
+  ring(call, `Missed group call from ${message.from}.`);
 }
 
+// Every pair in a group call connects once: a member learns of a newcomer by its group-join and greets
+// it, the newcomer learns of the members by their greetings, and in each pair the alphabetically first
+// name makes the offer. Two newcomers joining at once thus still agree on who offers.
 function onGroupJoin(message) {
   const call = activeGroupCall(message);
   if (!call || call.links.has(message.from) || call.links.size >= MAX_GROUP - 1) {
     return;
   }
-  // Members already in the call offer to the newcomer, which answers.
   trySend({ type: 'group-hello', target: message.from, callId: call.id });
-  addLink(message.from, true);
+  addLink(message.from, state.name < message.from);
 }
 
 function onGroupHello(message) {
   const call = activeGroupCall(message);
   if (call && !call.links.has(message.from) && call.links.size < MAX_GROUP - 1) {
-    addLink(message.from, false);
+    addLink(message.from, state.name < message.from);
   }
 }
 
@@ -352,10 +403,15 @@ function activeGroupCall(message) {
 
 // ---- shared call plumbing ------------------------------------------------------------------------------------
 
-function newCall({ kind, phase, peer = null, audioOnly, id = crypto.randomUUID() }) {
+function newCall({ kind, phase, peer = null, audioOnly, id = newCallId() }) {
   state.call = { id, kind, phase, peer, audioOnly, links: new Map(), ringTimer: null };
   renderUsers();
   return state.call;
+}
+
+function newCallId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function addLink(peer, initiator) {
@@ -414,6 +470,7 @@ function peerGone(peer, message, isError = false) {
   if (!link) {
     return;
   }
+  clearTimeout(link.returnTimer);
   link.close();
   call.links.delete(peer);
   document.querySelector(`[data-testid="remote-${CSS.escape(peer)}"]`)?.remove();
@@ -431,8 +488,12 @@ function endCall(message, isError = false) {
   const call = state.call;
   if (call) {
     clearTimeout(call.ringTimer);
-    call.links.forEach((link) => link.close());
+    call.links.forEach((link) => {
+      clearTimeout(link.returnTimer);
+      link.close();
+    });
   }
+  document.title = 'Rendezvous — video calls';
   state.call = null;
   state.localStream?.getTracks().forEach((track) => track.stop());
   state.localStream = null;
@@ -463,9 +524,17 @@ function updateStatusForGroup() {
   }
 }
 
-async function openMedia(audioOnly) {
+/**
+ * Opens camera and microphone for {@code call}; false (and the call ended) when they cannot be had or
+ * the call ended while the browser was asking for them.
+ */
+async function openMedia(audioOnly, call) {
+  let stream;
   try {
-    state.localStream = await navigator.mediaDevices.getUserMedia({
+    if (!navigator.mediaDevices) {
+      throw Object.assign(new Error('insecure'), { name: 'SecurityError' });
+    }
+    stream = await navigator.mediaDevices.getUserMedia({
       audio: true,
       video: audioOnly ? false : { width: { ideal: 640 }, height: { ideal: 480 } },
     });
@@ -474,8 +543,17 @@ async function openMedia(audioOnly) {
     showAlert(denied
       ? 'Camera or microphone access was denied. Allow it in the browser to make calls.'
       : `No camera or microphone could be used (${error.name}).`);
+    if (state.call === call) {
+      endCall(null);
+    }
     return false;
   }
+  if (state.call !== call) {
+    // Cancelled or hung up while the browser asked: let go of the camera at once.
+    stream.getTracks().forEach((track) => track.stop());
+    return false;
+  }
+  state.localStream = stream;
   $('local-video').srcObject = state.localStream;
   $('videos').hidden = false;
   $('camera-button').hidden = audioOnly;

@@ -9,6 +9,8 @@
 // gathering forever, so glare is kept for the rare renegotiations that perfect negotiation is for.)
 
 const MAX_ICE_RESTARTS = 2;
+// An ICE restart that has not connected by then has failed too: its offer may never be answered.
+const ICE_RESTART_TIMEOUT_MS = 15000;
 
 export class PeerLink {
   /**
@@ -135,14 +137,27 @@ export class PeerLink {
     if (state === 'connected') {
       this.iceRestarts = 0;
     } else if (state === 'failed') {
-      if (this.iceRestarts < MAX_ICE_RESTARTS) {
-        this.iceRestarts += 1;
-        // Gathers new candidates and renegotiates through 'negotiationneeded'.
-        this.pc.restartIce();
-      } else {
-        this.events.failed();
-      }
+      this.restartOrGiveUp();
     }
+  }
+
+  restartOrGiveUp() {
+    clearTimeout(this.restartTimer);
+    if (this.closed) {
+      return;
+    }
+    if (this.iceRestarts >= MAX_ICE_RESTARTS) {
+      this.events.failed();
+      return;
+    }
+    this.iceRestarts += 1;
+    // Gathers new candidates and renegotiates through 'negotiationneeded'.
+    this.pc.restartIce();
+    this.restartTimer = setTimeout(() => {
+      if (this.pc.connectionState !== 'connected') {
+        this.restartOrGiveUp();
+      }
+    }, ICE_RESTART_TIMEOUT_MS);
   }
 
   chatOpen() {
@@ -170,6 +185,7 @@ export class PeerLink {
 
   close() {
     this.closed = true;
+    clearTimeout(this.restartTimer);
     this.chat?.close();
     this.pc.close();
   }

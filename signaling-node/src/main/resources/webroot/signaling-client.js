@@ -9,7 +9,9 @@
 //   await client.request({ type: 'video-offer', target: 'bob', sdp });
 //
 // The connection comes back by itself after a drop (jittered exponential backoff), logs in again under
-// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app.
+// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app. A node
+// that shuts down sends 'go-away' first: the client then reconnects (to whichever node the address
+// leads to) after the delay the node asked for instead of its backoff.
 // No dependencies, no build step.
 
 /** An error frame from the server, as an exception: `code` is one of the protocol's error codes. */
@@ -23,6 +25,7 @@ export class SignalingError extends Error {
 }
 
 const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']);
+const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
 // (1008: replaced by a newer login, or no login in time).
 const FINAL_CLOSE_CODES = new Set([1008]);
@@ -49,6 +52,7 @@ export class SignalingClient {
     this.closedByUser = false;
     this.attempt = 0;
     this.reconnectTimer = null;
+    this.goAwayDelayMs = null;
   }
 
   /** Opens the connection; resolves once it is open. */
@@ -58,7 +62,6 @@ export class SignalingClient {
       const socket = new WebSocket(this.url);
       this.socket = socket;
       socket.onopen = () => {
-        this.attempt = 0;
         this.emit('open', {});
         resolve();
       };
@@ -139,6 +142,14 @@ export class SignalingClient {
     return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** Ends the session on the server (presence and rooms are left at once) and closes for good. */
+  logout() {
+    if (this.isOpen()) {
+      this.socket.send(JSON.stringify({ type: 'logout' }));
+    }
+    this.close();
+  }
+
   /** Closes for good: no reconnect. */
   close() {
     this.closedByUser = true;
@@ -148,11 +159,12 @@ export class SignalingClient {
     }
   }
 
+  /** Calls the handlers of `type`, then the '*' handlers, which get the type as a second argument. */
   emit(type, message) {
     for (const key of [type, '*']) {
       for (const handler of this.handlers.get(key) || []) {
         try {
-          handler(message);
+          handler(message, type);
         } catch (error) {
           console.error(`handler for ${type} failed`, error);
         }
@@ -167,9 +179,18 @@ export class SignalingClient {
     } catch {
       return;
     }
+    if (frame.type === 'go-away') {
+      this.goAwayDelayMs = Number(frame.reconnectAfterMs) || 0;
+    }
+    if (frame.type === 'error' && frame.code === 'session-replaced') {
+      // A newer login took the name: reconnecting would only take it back.
+      this.closedByUser = true;
+      this.emit('session-replaced', frame);
+      return;
+    }
     const answered = this.settle(frame);
     if (!answered || frame.type !== 'error') {
-      this.emit(frame.type, frame);
+      this.emit(LIFECYCLE_EVENTS.has(frame.type) ? `server-${frame.type}` : frame.type, frame);
     }
   }
 
@@ -205,9 +226,17 @@ export class SignalingClient {
 
   scheduleReconnect() {
     this.attempt += 1;
-    const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * 2 ** (this.attempt - 1));
-    // Full jitter: clients dropped together by one node spread their return over the whole window.
-    const delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    let delayMs;
+    if (this.goAwayDelayMs !== null) {
+      // The node that closed asked for this delay (it spreads its clients' returns itself).
+      delayMs = this.goAwayDelayMs;
+      this.goAwayDelayMs = null;
+    } else {
+      const ceiling = Math.min(this.options.maxDelayMs, this.options.minDelayMs * 2 ** (this.attempt - 1));
+      // Equal jitter: never sooner than half the ceiling, so failures back off, and spread over the other
+      // half, so clients dropped together by one node do not come back together.
+      delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    }
     this.emit('reconnecting', { delayMs, attempt: this.attempt });
     this.reconnectTimer = setTimeout(() => this.reconnect(), delayMs);
   }
@@ -221,6 +250,9 @@ export class SignalingClient {
           await this.join(room);
         }
       }
+      // Only a reconnect that got all the way back resets the backoff: a node that accepts connections
+      // but refuses logins must not be retried at the shortest delay forever.
+      this.attempt = 0;
       this.emit('reconnected', { name: this.name, rooms: [...this.rooms] });
     } catch (error) {
       if (this.isOpen()) {

@@ -13,7 +13,7 @@ final class WebAppHeaders {
       "style-src 'self'",
       "img-src 'self' data:",
       "media-src 'self' blob: mediastream:",
-      "connect-src 'self' ws: wss:",
+      "connect-src 'self'",
       "frame-ancestors 'none'",
       "base-uri 'none'",
       "form-action 'self'");
