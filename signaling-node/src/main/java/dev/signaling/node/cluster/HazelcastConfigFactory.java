@@ -4,9 +4,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.signaling.node.config.Discovery;
+import dev.signaling.node.config.KubernetesDiscovery;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.PresenceEntrySerializer;
@@ -24,7 +26,7 @@ public final class HazelcastConfigFactory {
   }
 
   public static Config build(NodeConfig node) {
-    if (node.discovery() != Discovery.TCP) {
+    if (node.discovery() == Discovery.NONE) {
       throw new IllegalArgumentException("no Hazelcast for discovery " + node.discovery());
     }
     // Vert.x's own defaults first: the event bus subscription multimap and node info maps.
@@ -66,7 +68,21 @@ public final class HazelcastConfigFactory {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
+    if (node.discovery() == Discovery.KUBERNETES) {
+      KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(true);
+      KubernetesDiscovery where = node.kubernetes();
+      if (where.usesDns()) {
+        kubernetes.setProperty("service-dns", where.serviceDns());
+      } else {
+        kubernetes.setProperty("service-name", where.serviceName());
+        if (!where.namespace().isEmpty()) {
+          kubernetes.setProperty("namespace", where.namespace());
+        }
+      }
+      kubernetes.setProperty("service-port", Integer.toString(node.clusterPort()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
+    }
   }
 
   private static MapConfig presenceMap() {

@@ -61,6 +61,7 @@ public final class ConfigLoader {
 
   private static NodeConfig build(Map<Setting, String> values) {
     String instances = values.get(Setting.VERTICLE_INSTANCES);
+    Discovery discovery = Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY));
     return new NodeConfig(
         values.get(Setting.HTTP_HOST),
         port(values, Setting.HTTP_PORT, true),
@@ -68,7 +69,8 @@ public final class ConfigLoader {
         port(values, Setting.CLUSTER_PORT, false),
         members(values.get(Setting.CLUSTER_MEMBERS)),
         nonEmpty(values, Setting.CLUSTER_NAME),
-        Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY)),
+        discovery,
+        kubernetes(discovery, values),
         members(values.get(Setting.STUN_URLS)),
         members(values.get(Setting.TURN_URLS)),
         values.get(Setting.TURN_SECRET),
@@ -85,6 +87,16 @@ public final class ConfigLoader {
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+  }
+
+  private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {
+    KubernetesDiscovery kubernetes = new KubernetesDiscovery(values.get(Setting.CLUSTER_SERVICE_DNS),
+        values.get(Setting.CLUSTER_SERVICE_NAME), values.get(Setting.CLUSTER_NAMESPACE));
+    if (discovery == Discovery.KUBERNETES && !kubernetes.usesDns() && kubernetes.serviceName().isEmpty()) {
+      throw new ConfigException("CLUSTER_DISCOVERY=kubernetes needs " + describe(Setting.CLUSTER_SERVICE_DNS)
+          + " or " + describe(Setting.CLUSTER_SERVICE_NAME));
+    }
+    return kubernetes;
   }
 
   private static boolean logFormatIsJson(String value) {

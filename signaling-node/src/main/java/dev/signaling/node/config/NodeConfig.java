@@ -14,6 +14,7 @@ import java.util.List;
  * @param clusterMembers host[:port] entries to join
  * @param clusterName cluster name: nodes only join a cluster of the same name
  * @param discovery how members are found
+ * @param kubernetes where the Kubernetes discovery looks, when it is used
  * @param stunUrls STUN server URLs for clients
  * @param turnUrls TURN server URLs for clients
  * @param turnSecret the TURN REST secret shared with coturn, empty for none; never logged
@@ -39,6 +40,7 @@ public record NodeConfig(
     List<String> clusterMembers,
     String clusterName,
     Discovery discovery,
+    KubernetesDiscovery kubernetes,
     List<String> stunUrls,
     List<String> turnUrls,
     String turnSecret,
@@ -66,7 +68,8 @@ public record NodeConfig(
   @Override
   public String toString() {
     return "NodeConfig[http=" + httpHost + ":" + httpPort + ", cluster=" + clusterName + "@" + clusterHost + ":"
-        + clusterPort + " " + discovery + " " + clusterMembers + ", stun=" + stunUrls + ", turn=" + turnUrls
+        + clusterPort + " " + discovery + (discovery == Discovery.KUBERNETES ? " " + kubernetes : " " + clusterMembers)
+        + ", stun=" + stunUrls + ", turn=" + turnUrls
         + ", turnSecret=" + (turnSecret.isEmpty() ? "unset" : "set") + ", turnTtl=" + turnTtl
         + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", instances=" + verticleInstances
         + ", loginTimeout=" + loginTimeout + ", deliveryTimeout=" + deliveryTimeout + ", maxRoomsPerUser="

@@ -12,7 +12,11 @@ public enum Setting {
   CLUSTER_MEMBERS("127.0.0.1", "Comma-separated host[:port] of nodes to join; a host without port is tried on"
       + " the first ports from CLUSTER_PORT."),
   CLUSTER_NAME("signaling", "Cluster name; nodes only join a cluster of the same name."),
-  CLUSTER_DISCOVERY("tcp", "tcp (join CLUSTER_MEMBERS) or none (a single node, no Hazelcast)."),
+  CLUSTER_DISCOVERY("tcp",
+      "tcp (join CLUSTER_MEMBERS), kubernetes (see CLUSTER_SERVICE_*), or none (a single node, no Hazelcast)."),
+  CLUSTER_SERVICE_DNS("", "kubernetes: DNS name of the headless Service listing the nodes (DNS lookup, no RBAC)."),
+  CLUSTER_SERVICE_NAME("", "kubernetes without CLUSTER_SERVICE_DNS: the Service whose endpoints the API lists."),
+  CLUSTER_NAMESPACE("", "kubernetes API mode: the namespace (default: the pod's own)."),
   STUN_URLS("", "Comma-separated STUN URLs handed to clients in login-ok's iceServers (e.g. stun:stun.example.org:3478)."),
   TURN_URLS("", "Comma-separated TURN URLs handed to clients (e.g. turn:turn.example.org:3478?transport=udp)."),
   TURN_SECRET("", "coturn's static-auth-secret: with it, clients get ephemeral TURN credentials (never logged)."),
