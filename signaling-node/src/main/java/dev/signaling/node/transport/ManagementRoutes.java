@@ -7,10 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** {@code /metrics} and the health probes, on the HTTP port or on a management port of their own. */
-final class ManagementRoutes {
-  static final String METRICS = "/metrics";
-  static final String LIVE = "/health/live";
-  static final String READY = "/health/ready";
+public final class ManagementRoutes {
+  public static final String METRICS = "/metrics";
+  public static final String LIVE = "/health/live";
+  public static final String READY = "/health/ready";
 
   private ManagementRoutes() {
   }
