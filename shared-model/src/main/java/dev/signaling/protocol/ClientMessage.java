@@ -2,13 +2,22 @@ package dev.signaling.protocol;
 
 /** A validated message from a client. */
 public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Join,
-    ClientMessage.Leave, ClientMessage.IceServers, ClientMessage.Relay, ClientMessage.RoomRelay {
+    ClientMessage.Leave, ClientMessage.IceServers, ClientMessage.Token, ClientMessage.Relay,
+    ClientMessage.RoomRelay {
 
   /** The client's correlation id (a string or an integer), or {@code null}. */
   Object id();
 
-  /** {@code {"type":"login","name":"alice"}}: claims a name for this connection. */
-  record Login(String name, Object id) implements ClientMessage {
+  /**
+   * {@code {"type":"login","name":"alice"}} or {@code {"type":"login","token":"<JWT>"}}: claims a name for
+   * this connection. With a token the name is the token's subject; {@code name} is then optional and, if
+   * given, must match.
+   */
+  record Login(String name, String token, Object id) implements ClientMessage {
+  }
+
+  /** {@code {"type":"token","token":"<JWT>"}}: a fresh token for the logged-in user, before the old expires. */
+  record Token(String token, Object id) implements ClientMessage {
   }
 
   /** {@code {"type":"logout"}}: ends the session and closes the connection normally. */

@@ -42,6 +42,7 @@ final class FrameParser {
     Object room = null;
     Object id = null;
     Object name = null;
+    Object loginToken = null;
     int fromStart = -1;
     int fromEnd = -1;
     boolean fromOpen = false;
@@ -61,6 +62,7 @@ final class FrameParser {
         case "room" -> room = value;
         case "id" -> id = value;
         case "name" -> name = value;
+        case "token" -> loginToken = value;
         case "from" -> {
           fromStart = keyStart;
           fromOpen = true;
@@ -81,7 +83,7 @@ final class FrameParser {
     if (parser.nextToken() != null) {
       throw invalid("The frame must hold exactly one JSON object.");
     }
-    return new ParsedFrame(text, type, target, room, id, name, fromStart, fromEnd);
+    return new ParsedFrame(text, type, target, room, id, name, loginToken, fromStart, fromEnd);
   }
 
   /** Reads a scalar the protocol may need; skips (and so validates) anything else. */

@@ -8,6 +8,8 @@ public final class MessageDecoder {
   public static final int MAX_TYPE_LENGTH = 64;
   /** Longest accepted string {@code id}. */
   public static final int MAX_ID_LENGTH = 128;
+  /** Longest accepted token; JWTs are well under this. */
+  public static final int MAX_TOKEN_LENGTH = 8192;
 
   private MessageDecoder() {
   }
@@ -18,7 +20,9 @@ public final class MessageDecoder {
     String type = validType(frame.type(), id);
     switch (type) {
       case MessageTypes.LOGIN:
-        return new ClientMessage.Login(validName(frame.name(), "name", id), id);
+        return login(frame, id);
+      case MessageTypes.TOKEN:
+        return new ClientMessage.Token(validToken(frame.token(), id), id);
       case MessageTypes.LOGOUT:
         return new ClientMessage.Logout(id);
       case MessageTypes.JOIN:
@@ -40,6 +44,20 @@ public final class MessageDecoder {
         }
         throw new ProtocolException(ErrorCode.MISSING_TARGET, id);
     }
+  }
+
+  private static ClientMessage.Login login(ParsedFrame frame, Object id) throws ProtocolException {
+    String token = frame.token() == null ? null : validToken(frame.token(), id);
+    String name = token != null && frame.name() == null ? null : validName(frame.name(), "name", id);
+    return new ClientMessage.Login(name, token, id);
+  }
+
+  private static String validToken(Object token, Object id) throws ProtocolException {
+    if (!(token instanceof String s) || s.isEmpty() || s.length() > MAX_TOKEN_LENGTH) {
+      throw new ProtocolException(ErrorCode.INVALID_FIELD,
+          "\"token\" must be a string of at most " + MAX_TOKEN_LENGTH + " characters.", id);
+    }
+    return s;
   }
 
   private static Object validId(Object id) throws ProtocolException {

@@ -14,6 +14,8 @@ public final class MessageTypes {
   public static final String LEAVE = "leave";
   /** Asks for fresh ICE servers (TURN credentials expire); the answer has the same type. */
   public static final String ICE_SERVERS = "ice-servers";
+  /** Replaces the connection's token before it expires. */
+  public static final String TOKEN = "token";
 
   // Server messages.
   public static final String LOGIN_OK = "login-ok";
@@ -22,6 +24,8 @@ public final class MessageTypes {
   public static final String JOINED = "joined";
   public static final String LEFT = "left";
   public static final String PRESENCE = "presence";
+  /** Someone this session exchanged messages with recently has gone (logout, disconnect, node failure). */
+  public static final String PEER_LEFT = "peer-left";
   /** The node is shutting down: reconnect (to any node) after {@code reconnectAfterMs}. */
   public static final String GO_AWAY = "go-away";
 
@@ -38,8 +42,7 @@ public final class MessageTypes {
    */
   public static final Set<String> RESERVED = Set.of(
       LOGIN, LOGOUT, LOGIN_OK, ACK, ERROR,
-      JOIN, JOINED, LEAVE, LEFT, PRESENCE, ICE_SERVERS, GO_AWAY,
-      "peer-left", "token", "ping", "pong");
+      JOIN, JOINED, LEAVE, LEFT, PRESENCE, ICE_SERVERS, GO_AWAY, PEER_LEFT, TOKEN, "ping", "pong");
 
   private MessageTypes() {
   }

@@ -11,7 +11,7 @@ package dev.signaling.protocol;
  * @param fromStart index of the first character of the {@code from} member to remove (with one comma), or -1
  * @param fromEnd index after its last character, or -1
  */
-record ParsedFrame(String text, Object type, Object target, Object room, Object id, Object name,
+record ParsedFrame(String text, Object type, Object target, Object room, Object id, Object name, Object token,
     int fromStart, int fromEnd) {
 
   /** A field whose JSON value is not a string or integer. */

@@ -36,6 +36,11 @@ public final class ServerMessages {
     return withId(new JsonObject().put("type", MessageTypes.ICE_SERVERS).put("iceServers", servers), id).encode();
   }
 
+  /** Someone this session talked with recently is gone. */
+  public static String peerLeft(String name, String reason) {
+    return new JsonObject().put("type", MessageTypes.PEER_LEFT).put("name", name).put("reason", reason).encode();
+  }
+
   /** Sent before a draining node closes the connection with 1001. */
   public static String goAway(long reconnectAfterMs) {
     return new JsonObject().put("type", MessageTypes.GO_AWAY).put("reconnectAfterMs", reconnectAfterMs).encode();

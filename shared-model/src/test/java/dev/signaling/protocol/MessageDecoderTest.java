@@ -14,7 +14,7 @@ class MessageDecoderTest {
   void decodesLoginWithItsId() throws ProtocolException {
     ClientMessage message = MessageDecoder.decode("{\"type\":\"login\",\"name\":\"alice@example.org\",\"id\":7}");
 
-    assertThat(message).isEqualTo(new ClientMessage.Login("alice@example.org", 7));
+    assertThat(message).isEqualTo(new ClientMessage.Login("alice@example.org", null, 7));
   }
 
   @Test
@@ -111,7 +111,7 @@ class MessageDecoderTest {
   void acceptsNamesOfExactlySixtyFourCharactersOnly() throws ProtocolException {
     String longest = "a".repeat(64);
     assertThat(MessageDecoder.decode(new JsonObject().put("type", "login").put("name", longest).encode()))
-        .isEqualTo(new ClientMessage.Login(longest, null));
+        .isEqualTo(new ClientMessage.Login(longest, null, null));
 
     assertRefused(new JsonObject().put("type", "login").put("name", longest + "a").encode(), ErrorCode.INVALID_NAME,
         null);

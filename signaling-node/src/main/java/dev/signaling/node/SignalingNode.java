@@ -16,7 +16,10 @@ import dev.signaling.node.routing.DeliveryCodec;
 import dev.signaling.node.routing.NodeInbox;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Router;
+import dev.signaling.node.security.Authenticators;
+import dev.signaling.node.security.OriginPolicy;
 import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.session.PeerLeftNotices;
 import dev.signaling.node.transport.Drain;
 import dev.signaling.node.transport.HttpVerticle;
 import dev.signaling.node.transport.ManagementVerticle;
@@ -77,15 +80,21 @@ public final class SignalingNode {
         runtime.presence()::size, CLUSTER_GAUGE_INTERVAL);
     clusterMetrics.clusterWideGauge(vertx, "rooms", "Rooms with members, cluster-wide", runtime.rooms()::count,
         CLUSTER_GAUGE_INTERVAL);
+    PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
     NodeReaper reaper = new NodeReaper(vertx, runtime.view(), List.of(runtime.presence(), runtime.rooms()),
-        config.presenceReconcileInterval(), clusterMetrics);
+        config.presenceReconcileInterval(), clusterMetrics, (state, users) -> {
+          if (state == runtime.presence()) {
+            peerLeft.usersGone(users);
+          }
+        });
     reaper.start();
 
     NodeHealth health = new NodeHealth(nodeId, () -> runtime.view().members().size(), sessions::size,
         runtime.view()::isSafe);
     IceServers iceServers = new IceServers(config.stunUrls(), config.turnUrls(), config.turnSecret(),
         config.turnTtl(), Clock.systemUTC());
-    NodeServices services = new NodeServices(config, router, rooms, iceServers, health, connections,
+    NodeServices services = new NodeServices(config, Authenticators.create(vertx, config.security()),
+        new OriginPolicy(config.security().allowedOrigins()), peerLeft, router, rooms, iceServers, health, connections,
         new SessionMetrics(registry, sessions, connections), new RelayMetrics(registry), registry);
 
     int port;

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +25,18 @@ public final class NodeReaper {
   private final List<NodeScopedState> states;
   private final Duration reconcileInterval;
   private final ClusterMetrics metrics;
+  private final BiConsumer<NodeScopedState, Set<String>> onReaped;
   private long timer = -1;
 
+  /** @param onReaped told which users' entries were removed from which state, when any were */
   public NodeReaper(Vertx vertx, ClusterView cluster, List<NodeScopedState> states, Duration reconcileInterval,
-      ClusterMetrics metrics) {
+      ClusterMetrics metrics, BiConsumer<NodeScopedState, Set<String>> onReaped) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.states = List.copyOf(states);
     this.reconcileInterval = reconcileInterval;
     this.metrics = metrics;
+    this.onReaped = onReaped;
   }
 
   public void start() {
@@ -48,11 +52,18 @@ public final class NodeReaper {
     for (NodeScopedState state : states) {
       state.removeNode(node).onComplete(
           removed -> {
-            metrics.reaped(state, removed);
-            LOG.info("reaped {} {} of departed node {}", removed, state.entriesName(), node);
+            recordReaped(state, removed);
+            LOG.info("reaped {} {} of departed node {}", removed.size(), state.entriesName(), node);
           },
           failed -> LOG.warn("could not reap {} of departed node {}; the next sweep will", state.entriesName(), node,
               failed));
+    }
+  }
+
+  private void recordReaped(NodeScopedState state, Set<String> removed) {
+    metrics.reaped(state, removed.size());
+    if (!removed.isEmpty()) {
+      onReaped.accept(state, removed);
     }
   }
 
@@ -64,9 +75,9 @@ public final class NodeReaper {
     for (NodeScopedState state : states) {
       state.removeAllExcept(members).onComplete(
           removed -> {
-            metrics.reaped(state, removed);
-            if (removed > 0) {
-              LOG.info("reconciliation reaped {} {} of nodes that are no longer members", removed,
+            recordReaped(state, removed);
+            if (!removed.isEmpty()) {
+              LOG.info("reconciliation reaped {} {} of nodes that are no longer members", removed.size(),
                   state.entriesName());
             }
           },

@@ -79,6 +79,13 @@ public final class ConfigLoader {
         values.get(Setting.MANAGEMENT_PORT).isEmpty() ? 0 : port(values, Setting.MANAGEMENT_PORT, false),
         logFormatIsJson(values.get(Setting.LOG_FORMAT)),
         logLevel(values.get(Setting.LOG_LEVEL)),
+        new Security(values.get(Setting.JWT_HS256_SECRET), values.get(Setting.JWT_PUBLIC_KEY_FILE),
+            values.get(Setting.JWKS_FILE), values.get(Setting.JWT_ISSUER), values.get(Setting.JWT_AUDIENCE),
+            bool(values, Setting.ALLOW_ANONYMOUS), members(values.get(Setting.ALLOWED_ORIGINS))),
+        new Limits(positive(values, Setting.MAX_MESSAGE_BYTES), positive(values, Setting.RATE_LIMIT_PER_SECOND),
+            positive(values, Setting.RATE_LIMIT_BURST), positive(values, Setting.MAX_CONNECTIONS_PER_IP),
+            Duration.ofSeconds(positive(values, Setting.PING_INTERVAL_SECONDS)),
+            positive(values, Setting.MAX_QUEUED_BYTES)),
         instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
@@ -97,6 +104,14 @@ public final class ConfigLoader {
           + " or " + describe(Setting.CLUSTER_SERVICE_NAME));
     }
     return kubernetes;
+  }
+
+  private static boolean bool(Map<Setting, String> values, Setting setting) {
+    String value = values.get(setting).toLowerCase(java.util.Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new ConfigException(describe(setting) + " must be true or false; got \"" + values.get(setting) + "\"");
+    }
+    return value.equals("true");
   }
 
   private static boolean logFormatIsJson(String value) {

@@ -23,6 +23,8 @@ import java.util.List;
  * @param managementPort port for /metrics and /health, or 0 to serve them on the HTTP port
  * @param jsonLogs whether logs are JSON lines
  * @param logLevel root log level
+ * @param security tokens, anonymous logins and allowed origins
+ * @param limits what one client may cost the node
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
@@ -49,6 +51,8 @@ public record NodeConfig(
     int managementPort,
     boolean jsonLogs,
     String logLevel,
+    Security security,
+    Limits limits,
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
@@ -71,7 +75,7 @@ public record NodeConfig(
         + clusterPort + " " + discovery + (discovery == Discovery.KUBERNETES ? " " + kubernetes : " " + clusterMembers)
         + ", stun=" + stunUrls + ", turn=" + turnUrls
         + ", turnSecret=" + (turnSecret.isEmpty() ? "unset" : "set") + ", turnTtl=" + turnTtl
-        + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", instances=" + verticleInstances
+        + ", " + security + ", " + limits + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", instances=" + verticleInstances
         + ", loginTimeout=" + loginTimeout + ", deliveryTimeout=" + deliveryTimeout + ", maxRoomsPerUser="
         + maxRoomsPerUser + ", maxRoomMembers=" + maxRoomMembers + "]";
   }

@@ -43,12 +43,12 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<Integer> removeNode(String node) {
+  public Future<Set<String>> removeNode(String node) {
     return removeMatching(Predicates.equal("node", node));
   }
 
   @Override
-  public Future<Integer> removeAllExcept(Set<String> liveNodes) {
+  public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
     return removeMatching(Predicates.not(Predicates.in("node", liveNodes.toArray(String[]::new))));
   }
 
@@ -57,12 +57,12 @@ public final class HazelcastPresence implements Presence {
     return vertx.executeBlocking(map::size, false);
   }
 
-  private Future<Integer> removeMatching(Predicate<String, PresenceEntry> doomed) {
+  private Future<Set<String>> removeMatching(Predicate<String, PresenceEntry> doomed) {
     // The predicate is evaluated again under each entry's lock, so a user who logged in elsewhere
     // meanwhile keeps the new entry.
     return vertx.executeBlocking(() -> {
       Map<String, Boolean> removed = map.executeOnEntries(new RemoveEntry(), doomed);
-      return removed.size();
+      return Set.copyOf(removed.keySet());
     }, false);
   }
 

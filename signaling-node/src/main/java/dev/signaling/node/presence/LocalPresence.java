@@ -34,12 +34,12 @@ public final class LocalPresence implements Presence {
   }
 
   @Override
-  public Future<Integer> removeNode(String node) {
+  public Future<Set<String>> removeNode(String node) {
     return Future.succeededFuture(removeIf(entry -> entry.node().equals(node)));
   }
 
   @Override
-  public Future<Integer> removeAllExcept(Set<String> liveNodes) {
+  public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
     return Future.succeededFuture(removeIf(entry -> !liveNodes.contains(entry.node())));
   }
 
@@ -48,11 +48,11 @@ public final class LocalPresence implements Presence {
     return Future.succeededFuture(entries.size());
   }
 
-  private int removeIf(Predicate<PresenceEntry> doomed) {
-    int removed = 0;
+  private Set<String> removeIf(Predicate<PresenceEntry> doomed) {
+    Set<String> removed = new java.util.HashSet<>();
     for (Map.Entry<String, PresenceEntry> entry : entries.entrySet()) {
       if (doomed.test(entry.getValue()) && entries.remove(entry.getKey(), entry.getValue())) {
-        removed++;
+        removed.add(entry.getKey());
       }
     }
     return removed;

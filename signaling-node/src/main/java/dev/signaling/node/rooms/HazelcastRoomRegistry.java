@@ -67,21 +67,23 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
   }
 
   @Override
-  public Future<Integer> removeNode(String node) {
+  public Future<Set<String>> removeNode(String node) {
     return removeMembers(new RoomProcessors.RemoveNodes(Set.of(node), false));
   }
 
   @Override
-  public Future<Integer> removeAllExcept(Set<String> liveNodes) {
+  public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
     return removeMembers(new RoomProcessors.RemoveNodes(liveNodes, true));
   }
 
-  private Future<Integer> removeMembers(RoomProcessors.RemoveNodes processor) {
+  private Future<Set<String>> removeMembers(RoomProcessors.RemoveNodes processor) {
     // Every room is visited: membership is not indexed by node. Sweeps are rare (a node left, or the
     // periodic reconciliation), and each room is changed under its own lock.
     return vertx.executeBlocking(() -> {
-      Map<String, Integer> removed = map.executeOnEntries(processor);
-      return removed.values().stream().mapToInt(Integer::intValue).sum();
+      Map<String, String[]> removed = map.executeOnEntries(processor);
+      Set<String> names = new java.util.HashSet<>();
+      removed.values().forEach(members -> names.addAll(java.util.List.of(members)));
+      return names;
     }, false);
   }
 

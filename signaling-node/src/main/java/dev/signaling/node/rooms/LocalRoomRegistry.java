@@ -2,6 +2,7 @@ package dev.signaling.node.rooms;
 
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,19 +51,19 @@ public final class LocalRoomRegistry implements RoomRegistry {
   }
 
   @Override
-  public Future<Integer> removeNode(String node) {
+  public Future<Set<String>> removeNode(String node) {
     return removeMembers(entry -> entry.node().equals(node));
   }
 
   @Override
-  public Future<Integer> removeAllExcept(Set<String> liveNodes) {
+  public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
     return removeMembers(entry -> !liveNodes.contains(entry.node()));
   }
 
-  private Future<Integer> removeMembers(java.util.function.Predicate<PresenceEntry> doomed) {
-    int removed = 0;
+  private Future<Set<String>> removeMembers(java.util.function.Predicate<PresenceEntry> doomed) {
+    Set<String> removed = new java.util.HashSet<>();
     for (String room : rooms.keySet()) {
-      removed += mutate(room, state -> RoomMutations.removeMembers(state, doomed));
+      removed.addAll(List.of(mutate(room, state -> RoomMutations.removeMembers(state, doomed))));
     }
     return Future.succeededFuture(removed);
   }

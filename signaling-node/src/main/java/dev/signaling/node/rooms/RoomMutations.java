@@ -52,16 +52,19 @@ final class RoomMutations {
     return new Result<>(without(current, entry -> entry.getKey().equals(name)), true);
   }
 
-  /** Removes the members whose entry matches {@code doomed}; the outcome is how many. */
-  static Result<Integer> removeMembers(RoomState current, Predicate<PresenceEntry> doomed) {
+  /** Removes the members whose entry matches {@code doomed}; the outcome is their names. */
+  static Result<String[]> removeMembers(RoomState current, Predicate<PresenceEntry> doomed) {
     if (current == null) {
-      return new Result<>(null, 0);
+      return new Result<>(null, new String[0]);
     }
-    long count = current.members().values().stream().filter(doomed).count();
-    if (count == 0) {
-      return new Result<>(current, 0);
+    String[] names = current.members().entrySet().stream()
+        .filter(entry -> doomed.test(entry.getValue()))
+        .map(Map.Entry::getKey)
+        .toArray(String[]::new);
+    if (names.length == 0) {
+      return new Result<>(current, names);
     }
-    return new Result<>(without(current, entry -> doomed.test(entry.getValue())), (int) count);
+    return new Result<>(without(current, entry -> doomed.test(entry.getValue())), names);
   }
 
   private static RoomState without(RoomState current, Predicate<Map.Entry<String, PresenceEntry>> leaving) {

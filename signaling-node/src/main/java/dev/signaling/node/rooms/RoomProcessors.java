@@ -56,7 +56,7 @@ final class RoomProcessors {
   }
 
   /** Removes the members on the given nodes, or with {@code keepOnly}, on every node but those. */
-  static final class RemoveNodes implements EntryProcessor<String, RoomState, Integer> {
+  static final class RemoveNodes implements EntryProcessor<String, RoomState, String[]> {
     private final Set<String> nodes;
     private final boolean keepOnly;
 
@@ -66,7 +66,7 @@ final class RoomProcessors {
     }
 
     @Override
-    public Integer process(Map.Entry<String, RoomState> entry) {
+    public String[] process(Map.Entry<String, RoomState> entry) {
       return store(entry, RoomMutations.removeMembers(entry.getValue(),
           member -> nodes.contains(member.node()) != keepOnly));
     }

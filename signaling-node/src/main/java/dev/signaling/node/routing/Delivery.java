@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * One frame for one or more sessions on the same node, as it crosses the event bus: a message for a user
- * has one recipient, a room message one per member on that node.
+ * has one recipient, a room message one per member on that node. The sender's name comes along so that a
+ * recipient knows whom it talked with (see {@code peer-left}); empty for server notices.
  */
-public record Delivery(String frame, List<Recipient> recipients) {
+public record Delivery(String sender, String frame, List<Recipient> recipients) {
 
   public Delivery {
     recipients = List.copyOf(recipients);

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wire form of a {@link Delivery}: the frame, the recipient count, then each recipient's name and session,
+ * Wire form of a {@link Delivery}: the sender, the frame, the recipient count, then each recipient's name and session,
  * all as length-prefixed UTF-8. Cheaper than JSON or message headers, and the frame is never parsed on its
  * way through.
  */
@@ -16,6 +16,7 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
 
   @Override
   public void encodeToWire(Buffer buffer, Delivery delivery) {
+    writeString(buffer, delivery.sender());
     writeString(buffer, delivery.frame());
     buffer.appendInt(delivery.recipients().size());
     for (Delivery.Recipient recipient : delivery.recipients()) {
@@ -27,6 +28,7 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
   @Override
   public Delivery decodeFromWire(int pos, Buffer buffer) {
     int[] position = {pos};
+    String sender = readString(buffer, position);
     String frame = readString(buffer, position);
     int count = buffer.getInt(position[0]);
     position[0] += 4;
@@ -34,7 +36,7 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
     for (int i = 0; i < count; i++) {
       recipients.add(new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
     }
-    return new Delivery(frame, recipients);
+    return new Delivery(sender, frame, recipients);
   }
 
   @Override

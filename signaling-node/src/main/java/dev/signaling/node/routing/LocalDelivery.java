@@ -12,14 +12,15 @@ final class LocalDelivery {
   }
 
   /** Completes with how many of the recipients had a live session that the frame was written to. */
-  static Future<Integer> write(LocalSessions sessions, String frame, List<Delivery.Recipient> recipients) {
+  static Future<Integer> write(LocalSessions sessions, String sender, String frame,
+      List<Delivery.Recipient> recipients) {
     if (recipients.size() == 1) {
       Delivery.Recipient only = recipients.get(0);
-      return write(sessions.find(only.name(), only.session()), frame).map(written -> written ? 1 : 0);
+      return write(sessions.find(only.name(), only.session()), sender, frame).map(written -> written ? 1 : 0);
     }
     List<Future<Boolean>> writes = new ArrayList<>(recipients.size());
     for (Delivery.Recipient recipient : recipients) {
-      writes.add(write(sessions.find(recipient.name(), recipient.session()), frame));
+      writes.add(write(sessions.find(recipient.name(), recipient.session()), sender, frame));
     }
     return Future.join(writes).transform(all -> {
       int written = 0;
@@ -32,9 +33,12 @@ final class LocalDelivery {
     });
   }
 
-  private static Future<Boolean> write(Session session, String frame) {
+  private static Future<Boolean> write(Session session, String sender, String frame) {
     if (session == null) {
       return Future.succeededFuture(false);
+    }
+    if (!sender.isEmpty()) {
+      session.talkedWith(sender);
     }
     return session.deliver(frame).transform(written -> Future.succeededFuture(written.succeeded()));
   }

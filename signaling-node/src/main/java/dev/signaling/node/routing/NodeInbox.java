@@ -32,7 +32,8 @@ public final class NodeInbox extends VerticleBase {
   /** Writes the frame to each recipient that is still connected here; replies with how many. */
   private void deliver(Message<Delivery> message) {
     Delivery delivery = message.body();
-    LocalDelivery.write(sessions, delivery.frame(), delivery.recipients()).onSuccess(message::reply);
+    LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
+        .onSuccess(message::reply);
   }
 
   private void replace(Message<JsonObject> message) {

@@ -89,12 +89,12 @@ public final class Router {
    * Delivers {@code frame} to the session {@code entry} names. Completes once the frame is written to the
    * target's socket; fails with a {@link Refusal}.
    */
-  public Future<Void> deliver(String target, PresenceEntry entry, String frame) {
+  public Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
     if (entry == null) {
       return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
     }
     List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
-    return deliverOnNode(entry.node(), frame, recipient).transform(written -> {
+    return deliverOnNode(entry.node(), sender, frame, recipient).transform(written -> {
       if (written.succeeded() && written.result() == 1) {
         return Future.succeededFuture();
       }
@@ -116,7 +116,8 @@ public final class Router {
     });
     List<Future<Integer>> perNode = new ArrayList<>(byNode.size());
     // A node that fails to answer counts as reaching none of its members; the sender learns the count.
-    byNode.forEach((node, recipients) -> perNode.add(deliverOnNode(node, frame, recipients).otherwise(0)));
+    // Room messages are not remembered as conversations: rooms announce departures themselves.
+    byNode.forEach((node, recipients) -> perNode.add(deliverOnNode(node, "", frame, recipients).otherwise(0)));
     return Future.join(perNode).transform(all -> {
       int total = 0;
       for (Future<Integer> count : perNode) {
@@ -126,12 +127,22 @@ public final class Router {
     });
   }
 
-  private Future<Integer> deliverOnNode(String node, String frame, List<Delivery.Recipient> recipients) {
+  /** Sends a server notice to a user wherever it is; failures are of no interest to anyone. */
+  public void notify(String target, String frame) {
+    presence.lookup(target).onSuccess(entry -> {
+      if (entry != null) {
+        deliverOnNode(entry.node(), "", frame, List.of(new Delivery.Recipient(target, entry.session())));
+      }
+    });
+  }
+
+  private Future<Integer> deliverOnNode(String node, String sender, String frame,
+      List<Delivery.Recipient> recipients) {
     if (node.equals(nodeId)) {
-      return LocalDelivery.write(sessions, frame, recipients);
+      return LocalDelivery.write(sessions, sender, frame, recipients);
     }
     return vertx.eventBus()
-        .<Integer>request(NodeAddresses.deliver(node), new Delivery(frame, recipients), deliveryOptions)
+        .<Integer>request(NodeAddresses.deliver(node), new Delivery(sender, frame, recipients), deliveryOptions)
         .map(reply -> reply.body());
   }
 

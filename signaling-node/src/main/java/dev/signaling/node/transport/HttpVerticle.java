@@ -13,8 +13,6 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String WEBSOCKET_PATH = "/ws";
-  /** Largest frame and message a client may send. */
-  static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
   private final NodeServices services;
   private final int port;
@@ -40,8 +38,10 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.config().httpHost())
         .setPort(port)
-        .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
-        .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
+        // Vert.x's own maxima are a hard ceiling above the configured limit: messages between the two get a
+        // message-too-large error and the connection goes on; only a client far past it is cut off.
+        .setMaxWebSocketFrameSize(hardCeiling())
+        .setMaxWebSocketMessageSize(hardCeiling())
         // Compression would cost tens of kilobytes per idle connection for frames that are mostly
         // small JSON.
         .setPerMessageWebSocketCompressionSupported(false)
@@ -51,13 +51,27 @@ public final class HttpVerticle extends VerticleBase {
         .listen();
   }
 
+  private int hardCeiling() {
+    return Math.max(1024 * 1024, services.config().limits().maxMessageBytes() * 4);
+  }
+
   private void upgrade(RoutingContext context) {
     if (services.health().isDraining()) {
       // Shutting down: the client should connect to another node.
       context.response().setStatusCode(503).putHeader("Retry-After", "1").end("draining");
       return;
     }
+    var request = context.request();
+    if (!services.origins().allows(request.getHeader("Origin"), request.getHeader("Host"))) {
+      context.response().setStatusCode(403).end("origin not allowed");
+      return;
+    }
+    String address = request.remoteAddress().hostAddress();
+    if (services.connections().from(address) >= services.config().limits().maxConnectionsPerIp()) {
+      context.response().setStatusCode(429).putHeader("Retry-After", "10").end("too many connections");
+      return;
+    }
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
-    context.request().toWebSocket().onSuccess(socket -> new WebSocketConnection(vertx, socket, services));
+    request.toWebSocket().onSuccess(socket -> new WebSocketConnection(vertx, socket, address, services));
   }
 }

@@ -2,6 +2,7 @@ package dev.signaling.node.transport;
 
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.RelayQueue;
+import dev.signaling.node.security.Identity;
 import dev.signaling.node.session.Refusal;
 import dev.signaling.node.session.Session;
 import dev.signaling.protocol.ClientMessage;
@@ -14,18 +15,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol on one WebSocket: login first, then relays, rooms and ICE servers. Every callback runs on
- * the connection's event loop, so the state needs no locking.
+ * The protocol on one WebSocket: login first, then relays, rooms and ICE servers, within the limits one
+ * connection is allowed. Every callback runs on the connection's event loop, so the state needs no locking.
  */
 final class WebSocketConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final short NORMAL_CLOSURE = 1000;
   private static final short GOING_AWAY = 1001;
+  /** Refused messages within {@link #STRIKE_WINDOW_NANOS} after which a flooding client is cut off. */
+  private static final int MAX_STRIKES = 100;
+  private static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
 
   private enum State { AWAITING_LOGIN, LOGGING_IN, LOGGED_IN, CLOSED }
 
@@ -34,24 +40,46 @@ final class WebSocketConnection {
   private final ServerWebSocket socket;
   private final NodeServices services;
   private final RelayMetrics metrics;
+  private final String address;
+  private final TokenBucket budget;
   private final long loginTimer;
+  private final long pingTimer;
+  private long lastHeard = System.nanoTime();
+  private long tokenTimer = -1;
+  private int strikes;
+  private long strikesSince;
   private State state = State.AWAITING_LOGIN;
   private Session session;
   private Future<Void> claim;
   private RelayQueue relays;
 
-  WebSocketConnection(Vertx vertx, ServerWebSocket socket, NodeServices services) {
+  WebSocketConnection(Vertx vertx, ServerWebSocket socket, String address, NodeServices services) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
+    this.address = address;
     this.services = services;
     this.metrics = services.relayMetrics();
+    var limits = services.config().limits();
+    this.budget = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
     socket.textMessageHandler(this::onText);
+    socket.pongHandler(pong -> lastHeard = System.nanoTime());
     socket.binaryMessageHandler(binary -> refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null)));
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
     socket.closeHandler(closed -> onClose());
     this.loginTimer = vertx.setTimer(services.config().loginTimeout().toMillis(), fired -> onLoginTimeout());
-    services.connections().opened(this);
+    long pingMillis = limits.pingInterval().toMillis();
+    this.pingTimer = vertx.setPeriodic(pingMillis, tick -> ping(pingMillis));
+    services.connections().opened(this, address);
+  }
+
+  /** Pings the client; one that has said nothing, not even a pong, for two periods is gone. */
+  private void ping(long periodMillis) {
+    if (System.nanoTime() - lastHeard > 2_000_000L * periodMillis) {
+      socket.close(GOING_AWAY, "no answer to ping");
+      return;
+    }
+    socket.writePing(io.vertx.core.buffer.Buffer.buffer());
   }
 
   /** Tells the client to reconnect elsewhere after {@code reconnectAfterMs}, then closes with 1001. */
@@ -65,7 +93,10 @@ final class WebSocketConnection {
   }
 
   private void onText(String text) {
+    long now = System.nanoTime();
+    lastHeard = now;
     try {
+      checkLimits(text, now);
       handle(MessageDecoder.decode(text));
     } catch (ProtocolException refused) {
       refuse(refused);
@@ -74,6 +105,37 @@ final class WebSocketConnection {
       LOG.error("failed to handle a message from {}", describe(), bug);
       send(ServerMessages.error(ErrorCode.INTERNAL_ERROR, null, null, null));
     }
+  }
+
+  private void checkLimits(String text, long now) throws ProtocolException {
+    int max = services.config().limits().maxMessageBytes();
+    // A char is at most 3 UTF-8 bytes here: only long texts need counting.
+    if (text.length() > max || (text.length() * 3L > max && utf8Length(text) > max)) {
+      throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
+          "The message is larger than " + max + " bytes.", null);
+    }
+    if (!budget.tryTake(now)) {
+      throw new ProtocolException(ErrorCode.RATE_LIMITED, "More than "
+          + services.config().limits().messagesPerSecond() + " messages a second; this one was dropped.", null);
+    }
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private void handle(ClientMessage message) throws ProtocolException {
@@ -94,7 +156,10 @@ final class WebSocketConnection {
       services.rooms().leave(session, leave.room(), leave.id()).onFailure(failed -> refuse(failed, leave.id(), null));
     } else if (message instanceof ClientMessage.IceServers ask) {
       send(ServerMessages.iceServers(services.iceServers().forUser(session.name()), ask.id()));
+    } else if (message instanceof ClientMessage.Token token) {
+      refreshToken(token);
     } else if (message instanceof ClientMessage.Logout) {
+      session.endingBecause("logout");
       socket.close(NORMAL_CLOSURE, "logout");
     } else {
       throw new ProtocolException(ErrorCode.ALREADY_LOGGED_IN, message.id());
@@ -106,7 +171,25 @@ final class WebSocketConnection {
     // Frames sent right behind the login wait in the socket until it is decided, rather than being
     // refused as not-logged-in.
     socket.pause();
-    Session candidate = new Session(login.name(), UUID.randomUUID().toString(), socket);
+    services.authenticator().authenticate(login.name(), login.token()).onComplete(
+        identity -> {
+          if (state == State.LOGGING_IN) {
+            claim(login, identity);
+          }
+        },
+        refused -> {
+          if (state != State.CLOSED) {
+            state = State.AWAITING_LOGIN;
+            services.sessionMetrics().loginFailed(ErrorCode.UNAUTHORIZED);
+            refuse(refused, login.id(), null);
+            socket.resume();
+          }
+        });
+  }
+
+  private void claim(ClientMessage.Login login, Identity identity) {
+    Session candidate = new Session(identity.name(), UUID.randomUUID().toString(), socket,
+        services.config().limits().maxQueuedBytes());
     session = candidate;
     claim = services.router().claim(candidate);
     claim.onComplete(claimed -> {
@@ -115,7 +198,7 @@ final class WebSocketConnection {
         return;
       }
       if (claimed.failed()) {
-        LOG.warn("login of {} failed: presence unavailable", login.name(), claimed.cause());
+        LOG.warn("login of {} failed: presence unavailable", identity.name(), claimed.cause());
         services.sessionMetrics().loginFailed(ErrorCode.SERVER_UNAVAILABLE);
         state = State.AWAITING_LOGIN;
         session = null;
@@ -124,6 +207,7 @@ final class WebSocketConnection {
       } else {
         state = State.LOGGED_IN;
         vertx.cancelTimer(loginTimer);
+        expireAt(identity);
         relays = services.router().newRelayQueue();
         services.sessionMetrics().loggedIn();
         JsonObject ok = ServerMessages.loginOk(candidate.name(), services.router().nodeId())
@@ -137,19 +221,52 @@ final class WebSocketConnection {
     });
   }
 
+  /** Closes the connection when its token expires, unless a fresh one arrives first. */
+  private void expireAt(Identity identity) {
+    vertx.cancelTimer(tokenTimer);
+    if (identity.expiresAt() == null) {
+      return;
+    }
+    long millis = Math.max(1, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
+    tokenTimer = vertx.setTimer(millis, fired -> {
+      send(ServerMessages.error(ErrorCode.TOKEN_EXPIRED,
+          "The token expired; log in again with a fresh one.", null, null));
+      socket.close(Session.POLICY_VIOLATION, ErrorCode.TOKEN_EXPIRED.code());
+    });
+  }
+
+  private void refreshToken(ClientMessage.Token token) {
+    Session current = session;
+    services.authenticator().authenticate(current.name(), token.token()).onComplete(
+        identity -> {
+          if (state == State.LOGGED_IN && identity.expiresAt() != null) {
+            expireAt(identity);
+            if (token.id() != null) {
+              send(ServerMessages.ack(token.id()));
+            }
+          } else if (state == State.LOGGED_IN) {
+            send(ServerMessages.error(ErrorCode.UNAUTHORIZED, "Tokens are not in use on this node.",
+                token.id(), null));
+          }
+        },
+        refused -> refuse(refused, token.id(), null));
+  }
+
   private void relay(ClientMessage.Relay relay) {
     long received = System.nanoTime();
     RelayMetrics.Family family = RelayMetrics.Family.of(relay.type());
     Object id = relay.id();
     String target = relay.target();
-    String frame = relay.framedFrom(session.name());
+    Session sender = session;
+    String frame = relay.framedFrom(sender.name());
     var router = services.router();
     boolean[] remote = new boolean[1];
     relays.relay("user:" + target, () -> router.locate(target), entry -> {
       remote[0] = entry != null && !entry.node().equals(router.nodeId());
-      return router.deliver(target, entry, frame);
+      return router.deliver(sender.name(), target, entry, frame);
     }).onComplete(
         delivered -> {
+          sender.talkedWith(target);
           metrics.delivered(family, remote[0], received);
           if (id != null) {
             metrics.acked();
@@ -188,6 +305,9 @@ final class WebSocketConnection {
 
   private void refuse(ProtocolException refused) {
     metrics.rejected(refused.code());
+    if (strike()) {
+      return;
+    }
     if (refused.code() == ErrorCode.INVALID_NAME) {
       services.sessionMetrics().loginFailed(ErrorCode.INVALID_NAME);
     }
@@ -208,6 +328,25 @@ final class WebSocketConnection {
     }
   }
 
+  /**
+   * Counts a refused message; a client that keeps sending what is refused is cut off, so that a flood
+   * costs it its connection instead of costing the node error frames. True when the connection is closed.
+   */
+  private boolean strike() {
+    long now = System.nanoTime();
+    if (now - strikesSince > STRIKE_WINDOW_NANOS) {
+      strikes = 0;
+      strikesSince = now;
+    }
+    if (++strikes > MAX_STRIKES) {
+      send(ServerMessages.error(ErrorCode.RATE_LIMITED, "Too many refused messages; the connection is closed.",
+          null, null));
+      socket.close(Session.POLICY_VIOLATION, ErrorCode.RATE_LIMITED.code());
+      return true;
+    }
+    return false;
+  }
+
   private void onLoginTimeout() {
     if (state == State.AWAITING_LOGIN || state == State.LOGGING_IN) {
       services.sessionMetrics().loginFailed(ErrorCode.LOGIN_TIMEOUT);
@@ -219,10 +358,15 @@ final class WebSocketConnection {
   private void onClose() {
     state = State.CLOSED;
     vertx.cancelTimer(loginTimer);
-    services.connections().closed(this);
+    vertx.cancelTimer(pingTimer);
+    vertx.cancelTimer(tokenTimer);
+    services.connections().closed(this, address);
     Session ended = session;
     if (ended != null) {
       ended.markEnded();
+      if (claim.succeeded()) {
+        services.peerLeft().sessionEnded(ended);
+      }
       // Released only after the claim is settled, so a release can never run before its own claim.
       claim.eventually(() -> services.router().release(ended))
           .onFailure(failed -> LOG.warn("could not release presence of {}", ended.name(), failed));

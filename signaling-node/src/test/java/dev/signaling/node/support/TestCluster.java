@@ -36,6 +36,9 @@ public final class TestCluster implements AutoCloseable {
     settings.put("CLUSTER_DISCOVERY", clustered ? "tcp" : "none");
     settings.put("VERTICLE_INSTANCES", "2");
     settings.put("PRESENCE_RECONCILE_SECONDS", "2");
+    // Tests send bursts no person would; the limits have tests of their own.
+    settings.put("RATE_LIMIT_PER_SECOND", "100000");
+    settings.put("RATE_LIMIT_BURST", "100000");
     settings.putAll(overrides);
   }
 

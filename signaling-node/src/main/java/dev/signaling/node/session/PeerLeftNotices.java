@@ -1,0 +1,47 @@
+package dev.signaling.node.session;
+
+import dev.signaling.protocol.ServerMessages;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Tells users that someone they were talking with is gone, so a call's other side stops waiting for a
+ * peer that will not answer. Only peers of the last few minutes are told: an old acquaintance's logout
+ * is nobody's business.
+ */
+public final class PeerLeftNotices {
+  /** How recent an exchange must be for its peer to be told. */
+  public static final Duration WINDOW = Duration.ofMinutes(5);
+
+  private final LocalSessions sessions;
+  private final BiConsumer<String, String> notify;
+
+  /** @param notify sends a frame (second argument) to a user (first) wherever it is connected */
+  public PeerLeftNotices(LocalSessions sessions, BiConsumer<String, String> notify) {
+    this.sessions = sessions;
+    this.notify = notify;
+  }
+
+  /** A session of this node ended: its recent peers, wherever they are, are told. */
+  public void sessionEnded(Session ended) {
+    String frame = ServerMessages.peerLeft(ended.name(), ended.endReason());
+    for (String peer : ended.peersWithin(WINDOW)) {
+      notify.accept(peer, frame);
+    }
+  }
+
+  /**
+   * Users of a departed node were reaped: this node's sessions that talked with them are told. Each
+   * surviving node tells its own sessions, so nothing crosses the network.
+   */
+  public void usersGone(Set<String> names) {
+    for (Session session : sessions.all()) {
+      for (String name : names) {
+        if (session.talkedWithin(name, WINDOW)) {
+          session.deliver(ServerMessages.peerLeft(name, "node-failure"));
+        }
+      }
+    }
+  }
+}
