@@ -4,7 +4,7 @@ import dev.signaling.node.session.Refusal;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.Names;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import java.time.Clock;
@@ -36,11 +36,13 @@ final class JwtAuthenticator implements Authenticator {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(forged -> Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
             "The token was not accepted: its signature, issuer or audience does not match.")))
-        .compose(user -> identify(user.principal(), name));
+        .compose(user -> identify(user, name));
   }
 
-  private Future<Identity> identify(JsonObject claims, String requestedName) {
-    String subject = claims.getString("sub");
+  private Future<Identity> identify(User user, String requestedName) {
+    // The library keeps the token's claims among the user's attributes, not in its principal.
+    Object sub = user.get("sub");
+    String subject = sub instanceof String s ? s : null;
     if (subject == null || !Names.isValid(subject)) {
       return Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
           "The token's \"sub\" must be a valid user name (1-64 letters, digits, . _ - @)."));
@@ -49,8 +51,8 @@ final class JwtAuthenticator implements Authenticator {
       return Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
           "The token is for \"" + subject + "\", not \"" + requestedName + "\"."));
     }
-    Long exp = claims.getLong("exp");
-    Instant expiresAt = exp == null ? null : Instant.ofEpochSecond(exp);
+    Object exp = user.get("exp");
+    Instant expiresAt = exp instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : null;
     if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
       return Future.failedFuture(new Refusal(ErrorCode.TOKEN_EXPIRED));
     }

@@ -29,7 +29,7 @@ final class WebSocketConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final short NORMAL_CLOSURE = 1000;
   private static final short GOING_AWAY = 1001;
-  /** Refused messages within {@link #STRIKE_WINDOW_NANOS} after which a flooding client is cut off. */
+  /** Messages over budget within {@link #STRIKE_WINDOW_NANOS} after which a flooding client is cut off. */
   private static final int MAX_STRIKES = 100;
   private static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
 
@@ -305,7 +305,9 @@ final class WebSocketConnection {
 
   private void refuse(ProtocolException refused) {
     metrics.rejected(refused.code());
-    if (strike()) {
+    // Malformed messages are answered and the connection goes on (the budget bounds how many); only a
+    // client that keeps sending over its budget is cut off.
+    if (refused.code() == ErrorCode.RATE_LIMITED && strike()) {
       return;
     }
     if (refused.code() == ErrorCode.INVALID_NAME) {
@@ -329,8 +331,8 @@ final class WebSocketConnection {
   }
 
   /**
-   * Counts a refused message; a client that keeps sending what is refused is cut off, so that a flood
-   * costs it its connection instead of costing the node error frames. True when the connection is closed.
+   * Counts a message over budget; a client that keeps flooding is cut off, so that a flood costs it its
+   * connection instead of costing the node error frames. True when the connection is closed.
    */
   private boolean strike() {
     long now = System.nanoTime();

@@ -10,6 +10,7 @@ import dev.signaling.node.support.ChildNode;
 import dev.signaling.node.support.Measurements;
 import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,9 @@ class NodeDeathIT {
 
       assertThat(isPeerUnavailable(alice, "bob")).isTrue();
       assertThat(TestCluster.await(cluster.node(0).presence().size())).isEqualTo(1);
+      JsonObject left = alice.await("peer-left", TestCluster.TIMEOUT);
+      assertThat(left.getString("name")).isEqualTo("bob");
+      assertThat(left.getString("reason")).isEqualTo("node-failure");
     }
   }
 
