@@ -529,6 +529,9 @@ function updateStatusForGroup() {
  * the call ended while the browser was asking for them.
  */
 async function openMedia(audioOnly, call) {
+  // TURN credentials expire: a page open for hours must not start a call with stale ones. Fetched while
+  // the browser asks for the camera, so it costs no time.
+  const freshIceServers = state.client.refreshIceServers().catch(() => {});
   let stream;
   try {
     if (!navigator.mediaDevices) {
@@ -548,6 +551,7 @@ async function openMedia(audioOnly, call) {
     }
     return false;
   }
+  await freshIceServers;
   if (state.call !== call) {
     // Cancelled or hung up while the browser asked: let go of the camera at once.
     stream.getTracks().forEach((track) => track.stop());

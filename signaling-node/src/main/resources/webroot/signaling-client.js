@@ -25,7 +25,9 @@ export class SignalingError extends Error {
 }
 
 const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']);
-const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected']);
+// Event names the client itself emits: a relayed frame of one of these types (anyone can send any type)
+// is emitted as 'server-<type>' instead, so no peer can fake, say, a session replacement.
+const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'session-replaced']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
 // (1008: replaced by a newer login, or no login in time).
 const FINAL_CLOSE_CODES = new Set([1008]);
@@ -66,11 +68,23 @@ export class SignalingClient {
         resolve();
       };
       socket.onmessage = (event) => this.onFrame(event.data);
-      socket.onclose = (event) => {
+      let ended = false;
+      const end = (event) => {
+        if (ended) {
+          return;
+        }
+        ended = true;
         if (this.socket === socket) {
           this.onClose(event);
         }
         reject(new SignalingError({ code: 'connection-failed', message: `closed with ${event.code}` }));
+      };
+      socket.onclose = end;
+      // Some runtimes report a refused or rejected connection only as an error, never as a close.
+      socket.onerror = () => {
+        if (socket.readyState !== WebSocket.OPEN) {
+          end({ code: 1006, reason: 'connection failed' });
+        }
       };
     });
   }
@@ -81,6 +95,13 @@ export class SignalingClient {
     this.name = ok.name;
     this.iceServers = ok.iceServers || [];
     return ok;
+  }
+
+  /** Fetches ICE servers with fresh TURN credentials (they expire); resolves with the array. */
+  async refreshIceServers() {
+    const answer = await this.request({ type: 'ice-servers' });
+    this.iceServers = answer.iceServers || [];
+    return this.iceServers;
   }
 
   /** Joins a room; resolves with the `joined` frame and its `users`. */

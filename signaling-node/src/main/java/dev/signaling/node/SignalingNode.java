@@ -80,6 +80,8 @@ public final class SignalingNode {
         runtime.presence()::size, CLUSTER_GAUGE_INTERVAL);
     clusterMetrics.clusterWideGauge(vertx, "rooms", "Rooms with members, cluster-wide", runtime.rooms()::count,
         CLUSTER_GAUGE_INTERVAL);
+    clusterMetrics.track(runtime.presence());
+    clusterMetrics.track(runtime.rooms());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
     NodeReaper reaper = new NodeReaper(vertx, runtime.view(), List.of(runtime.presence(), runtime.rooms()),
         config.presenceReconcileInterval(), clusterMetrics, (state, users) -> {
@@ -96,6 +98,12 @@ public final class SignalingNode {
     NodeServices services = new NodeServices(config, Authenticators.create(vertx, config.security()),
         new OriginPolicy(config.security().allowedOrigins()), peerLeft, router, rooms, iceServers, health, connections,
         new SessionMetrics(registry, sessions, connections), new RelayMetrics(registry), registry);
+
+    runtime.view().onRejoinAfterSplit(() -> {
+      LOG.warn("sending {} connections away: their sessions were dropped with this side of the split",
+          connections.size());
+      Drain.run(vertx, connections, Duration.ofSeconds(1));
+    });
 
     int port;
     try {

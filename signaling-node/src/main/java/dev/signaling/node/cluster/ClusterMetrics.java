@@ -39,6 +39,11 @@ public final class ClusterMetrics {
     return vertx.setPeriodic(interval.toMillis(), tick -> size.get().onSuccess(value::set));
   }
 
+  /** Registers the reaped counter of {@code state} at zero, so it is scraped before the first reap. */
+  public void track(NodeScopedState state) {
+    reaped(state, 0);
+  }
+
   /** Entries of a departed node that this node removed. */
   void reaped(NodeScopedState state, int count) {
     reaped.computeIfAbsent(state.entriesName(), kind -> Counter.builder(Metrics.PREFIX + "reaped")

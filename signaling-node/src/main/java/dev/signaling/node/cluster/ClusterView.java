@@ -24,6 +24,15 @@ public interface ClusterView {
    */
   io.vertx.core.Future<Boolean> isSafe();
 
+  /**
+   * Calls {@code listener} when this node rejoins after a split (a network partition healed, or it was
+   * frozen long enough to be declared dead): its side of the split lost, and what it knows of presence
+   * and rooms is being discarded.
+   */
+  default void onRejoinAfterSplit(Runnable listener) {
+    // Views of a cluster that cannot split have nothing to report.
+  }
+
   /** Calls {@code listener} with the id of each member that leaves or is declared dead. */
   void onMemberLeft(Consumer<String> listener);
 }

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.Set;
@@ -21,11 +22,13 @@ final class HazelcastClusterView implements ClusterView {
   private final HazelcastInstance hazelcast;
   private final String nodeId;
   private final Context context;
+  private final ClusterSafety safety;
 
   HazelcastClusterView(HazelcastInstance hazelcast, String nodeId, Context context) {
     this.hazelcast = hazelcast;
     this.nodeId = nodeId;
     this.context = context;
+    this.safety = new ClusterSafety(context.owner(), () -> hazelcast.getPartitionService().isClusterSafe());
   }
 
   @Override
@@ -48,8 +51,17 @@ final class HazelcastClusterView implements ClusterView {
 
   @Override
   public Future<Boolean> isSafe() {
-    // Asks every member about its partitions' replicas: a blocking call, kept off the event loop.
-    return context.owner().executeBlocking(() -> hazelcast.getPartitionService().isClusterSafe(), false);
+    return safety.check();
+  }
+
+  @Override
+  public void onRejoinAfterSplit(Runnable listener) {
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+        LOG.warn("rejoining the cluster after a split: this side's presence and rooms are discarded");
+        context.runOnContext(ignored -> listener.run());
+      }
+    });
   }
 
   @Override

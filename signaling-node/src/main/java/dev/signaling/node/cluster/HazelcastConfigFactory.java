@@ -6,6 +6,8 @@ import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.config.NetworkConfig;
 import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.KubernetesDiscovery;
@@ -37,7 +39,8 @@ public final class HazelcastConfigFactory {
     applyNetwork(config.getNetworkConfig(), node);
     config.addMapConfig(presenceMap());
     // One backup: a room's membership survives the death of any single node.
-    config.addMapConfig(new MapConfig(HazelcastRoomRegistry.MAP_NAME).setBackupCount(1));
+    config.addMapConfig(new MapConfig(HazelcastRoomRegistry.MAP_NAME).setBackupCount(1)
+        .setMergePolicyConfig(discardTheLosingSide()));
     config.getSerializationConfig().getCompactSerializationConfig()
         .addSerializer(new PresenceEntrySerializer())
         .addSerializer(new RoomStateSerializer())
@@ -58,6 +61,10 @@ public final class HazelcastConfigFactory {
     // A node starting alone should not sit five seconds waiting for join requests.
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(PORT_RANGE));
+    // A node cut off (partition, long pause) finds its way back within seconds, not the default minutes;
+    // until it does, its clients cannot be reached from the rest of the cluster.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.local.localAddress", node.clusterHost());
     config.setProperty("hazelcast.socket.bind.any", "false");
   }
@@ -88,6 +95,16 @@ public final class HazelcastConfigFactory {
   private static MapConfig presenceMap() {
     return new MapConfig(HazelcastPresence.MAP_NAME)
         .setBackupCount(1)
+        .setMergePolicyConfig(discardTheLosingSide())
         .addIndexConfig(new IndexConfig(IndexType.HASH, "node"));
+  }
+
+  /**
+   * After a split heals, the smaller side's presence and rooms are dropped, not merged: they describe
+   * sessions that side's nodes are about to send away (see {@code onRejoinAfterSplit}), whose clients log
+   * in again on the winning side. Merging would resurrect entries nobody would remove.
+   */
+  private static MergePolicyConfig discardTheLosingSide() {
+    return new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
   }
 }

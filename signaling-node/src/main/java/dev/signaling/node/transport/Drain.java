@@ -31,10 +31,10 @@ public final class Drain {
     }
     int batches = (int) Math.max(1, Math.min(all.size(), window.toMillis() / BATCH_INTERVAL.toMillis()));
     long interval = window.toMillis() / batches;
-    int perBatch = (all.size() + batches - 1) / batches;
     for (int batch = 0; batch < batches; batch++) {
-      List<WebSocketConnection> members = all.subList(Math.min(all.size(), batch * perBatch),
-          Math.min(all.size(), (batch + 1) * perBatch));
+      // Connection i goes in batch i * batches / n: every batch gets its share, none is left empty.
+      List<WebSocketConnection> members = all.subList((int) ((long) batch * all.size() / batches),
+          (int) ((long) (batch + 1) * all.size() / batches));
       // The first batch leaves at once; the last one just before the window closes.
       vertx.setTimer(1 + batch * interval, fired -> members.forEach(connection ->
           connection.goAway(ThreadLocalRandom.current().nextLong(MAX_RECONNECT_AFTER_MS))));

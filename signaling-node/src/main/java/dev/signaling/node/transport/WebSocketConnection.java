@@ -151,9 +151,15 @@ final class WebSocketConnection {
     } else if (message instanceof ClientMessage.RoomRelay roomRelay) {
       relayToRoom(roomRelay);
     } else if (message instanceof ClientMessage.Join join) {
-      services.rooms().join(session, join.room(), join.id()).onFailure(failed -> refuse(failed, join.id(), null));
+      services.rooms().join(session, join.room(), join.id()).onFailure(failed -> {
+        metrics.rejected(codeOf(failed));
+        refuse(failed, join.id(), null);
+      });
     } else if (message instanceof ClientMessage.Leave leave) {
-      services.rooms().leave(session, leave.room(), leave.id()).onFailure(failed -> refuse(failed, leave.id(), null));
+      services.rooms().leave(session, leave.room(), leave.id()).onFailure(failed -> {
+        metrics.rejected(codeOf(failed));
+        refuse(failed, leave.id(), null);
+      });
     } else if (message instanceof ClientMessage.IceServers ask) {
       send(ServerMessages.iceServers(services.iceServers().forUser(session.name()), ask.id()));
     } else if (message instanceof ClientMessage.Token token) {

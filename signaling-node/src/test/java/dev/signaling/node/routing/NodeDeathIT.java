@@ -43,13 +43,13 @@ class NodeDeathIT {
   }
 
   @Test
-  void usersOfAFrozenNodeBecomeUnavailableWithinTheBound() throws Exception {
+  void aFrozenNodeIsDeclaredDeadThenRejoinsAndSendsItsClientsToLogInAgain() throws Exception {
     // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a host
     // vanishes from the network.
     try (TestCluster cluster = TestCluster.start(true, 1);
         ChildNode victim = ChildNode.joining(cluster, "frozen")) {
       SignalingClient alice = cluster.login("alice", 0);
-      victim.login(cluster, "bob");
+      SignalingClient bob = victim.login(cluster, "bob");
       TestCluster.await(alice.request(message("bob")));
 
       victim.freeze();
@@ -58,7 +58,18 @@ class NodeDeathIT {
       Measurements.record("SIGSTOP: presence entries reaped " + reaped.toMillis() + " ms after the freeze");
 
       assertThat(isPeerUnavailable(alice, "bob")).isTrue();
+      long thawed = System.nanoTime();
       victim.thaw();
+
+      // Back, the node finds it was cut off; its side's presence is discarded in the merge, so it sends
+      // its clients away instead of keeping sessions nobody can reach.
+      assertThat(bob.await("go-away", Duration.ofSeconds(60))).isNotNull();
+      TestCluster.await(bob.closeFuture());
+      Measurements.record("SIGSTOP: after the thaw, the node rejoined and sent its clients away after "
+          + Duration.ofNanos(System.nanoTime() - thawed).toMillis() + " ms");
+      SignalingClient bobAgain = victim.login(cluster, "bob");
+      Poll.until(() -> !isPeerUnavailable(alice, "bob"), BOUND, "bob is reachable again");
+      assertThat(bobAgain.await("note", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
     }
   }
 }
