@@ -37,7 +37,7 @@ public final class ClusterBootstrap {
       return Future.succeededFuture(
           new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence(), new LocalRoomRegistry()));
     }
-    options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(0));
+    options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort()));
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigFactory.build(config));
     return Vertx.builder().with(options).withMetrics(metrics).withClusterManager(clusterManager).buildClustered()
         .map(vertx -> {

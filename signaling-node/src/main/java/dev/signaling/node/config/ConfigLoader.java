@@ -67,6 +67,7 @@ public final class ConfigLoader {
         port(values, Setting.HTTP_PORT, true),
         values.get(Setting.CLUSTER_HOST),
         port(values, Setting.CLUSTER_PORT, false),
+        port(values, Setting.CLUSTER_EVENT_BUS_PORT, true),
         members(values.get(Setting.CLUSTER_MEMBERS)),
         nonEmpty(values, Setting.CLUSTER_NAME),
         discovery,

@@ -11,6 +11,7 @@ import java.util.List;
  * @param httpPort HTTP/WebSocket port
  * @param clusterHost address this node's Hazelcast and event bus bind and advertise
  * @param clusterPort first Hazelcast port tried; the next free one is taken when it is busy
+ * @param eventBusPort port of the clustered event bus, 0 for any free one
  * @param clusterMembers host[:port] entries to join
  * @param clusterName cluster name: nodes only join a cluster of the same name
  * @param discovery how members are found
@@ -39,6 +40,7 @@ public record NodeConfig(
     int httpPort,
     String clusterHost,
     int clusterPort,
+    int eventBusPort,
     List<String> clusterMembers,
     String clusterName,
     Discovery discovery,

@@ -9,6 +9,8 @@ public enum Setting {
   HTTP_PORT("8080", "HTTP/WebSocket port (WebSocket endpoint: /ws)."),
   CLUSTER_HOST("127.0.0.1", "Address Hazelcast and the event bus bind and advertise to other nodes."),
   CLUSTER_PORT("5701", "First Hazelcast port tried; the next free one is taken if busy."),
+  CLUSTER_EVENT_BUS_PORT("0", "Port of the clustered event bus on CLUSTER_HOST (0: any free port; fix it where a"
+      + " firewall or NetworkPolicy must name it)."),
   CLUSTER_MEMBERS("127.0.0.1", "Comma-separated host[:port] of nodes to join; a host without port is tried on"
       + " the first ports from CLUSTER_PORT."),
   CLUSTER_NAME("signaling", "Cluster name; nodes only join a cluster of the same name."),
