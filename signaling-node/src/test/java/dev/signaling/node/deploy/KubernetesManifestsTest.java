@@ -3,13 +3,19 @@ package dev.signaling.node.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.signaling.node.cluster.ClusterMetrics;
 import dev.signaling.node.cluster.ClusterView;
-import dev.signaling.node.cluster.NodeScopedState;
+import dev.signaling.node.config.ConfigException;
 import dev.signaling.node.config.ConfigLoader;
 import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.NodeConfig;
@@ -61,6 +67,7 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +83,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -110,10 +116,12 @@ class KubernetesManifestsTest {
   private static final Pattern CLUSTER_WIDE_GAUGE = Pattern.compile("clusterWideGauge\\(\\s*vertx,\\s*\"([a-z_]+)\"");
   private static final List<String> SERIES_SUFFIXES = List.of("_bucket", "_count", "_sum", "_max", "_total");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /**
+   * Reads YAML as the API server reads JSON: a duplicate key, a quoted number for a number field or a bare
+   * number for a string field is an error, not something to coerce.
+   */
+  private static final ObjectMapper YAML = strict(YAMLMapper.builder());
+  private static final ObjectMapper JSON = strict(JsonMapper.builder());
 
   private final Path repoRoot = repoRoot();
   private final Map<String, List<HasMetadata>> rendered = new HashMap<>();
@@ -296,7 +304,7 @@ class KubernetesManifestsTest {
     Deployment deployment = single("prod", Deployment.class);
     Map<String, String> podLabels = podLabels(deployment);
 
-    assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(3);
+    assertThat(deployment.getSpec().getReplicas()).as("production replicas").isGreaterThanOrEqualTo(3);
 
     HorizontalPodAutoscaler hpa = single("prod", HorizontalPodAutoscaler.class);
     assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
@@ -406,6 +414,25 @@ class KubernetesManifestsTest {
                       nmae: http
         """;
     assertThatStrictParseFails(typo, "spec: [replica]", "spec.template.spec.containers[0].ports[0]: [nmae]");
+    // The API server refuses what Jackson would otherwise coerce: a bare number for a string, a quoted one
+    // for a number.
+    assertThatStrictParseFails("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: signaling
+          annotations:
+            prometheus.io/port: 8080
+        """, "does not fit the Kubernetes model", "Integer value (8080)");
+    assertThatStrictParseFails("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: signaling
+        spec:
+          ports:
+            - port: "80"
+        """, "does not fit the Kubernetes model", "String value (\"80\")");
     assertThatStrictParseFails("""
         apiVersion: apps/v2
         kind: Deployment
@@ -415,6 +442,17 @@ class KubernetesManifestsTest {
   }
 
   // ---- rendering and strict parsing ----
+
+  private static ObjectMapper strict(MapperBuilder<?, ?> builder) {
+    return builder
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .withCoercionConfig(LogicalType.Textual, strings -> strings
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+        .build();
+  }
 
   private List<HasMetadata> overlay(String name) {
     return rendered.computeIfAbsent(name, overlay -> {
@@ -661,7 +699,12 @@ class KubernetesManifestsTest {
       }
       values.put(variable.getName(), value);
     }
-    return ConfigLoader.load(values, new String[0]);
+    try {
+      return ConfigLoader.load(values, new String[0]);
+    } catch (ConfigException refused) {
+      throw new AssertionError("the node refuses the Deployment's environment " + values + ": "
+          + refused.getMessage(), refused);
+    }
   }
 
   private static int containerPort(Container container, String name) {
@@ -722,12 +765,10 @@ class KubernetesManifestsTest {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     new RelayMetrics(registry);
     new SessionMetrics(registry, new LocalSessions(), new OpenConnections());
-    ClusterMetrics cluster = new ClusterMetrics(registry, new StaticClusterView());
-    // The reaped counter appears on first use, one per kind of entry.
-    Method reaped = ClusterMetrics.class.getDeclaredMethod("reaped", NodeScopedState.class, int.class);
-    reaped.setAccessible(true);
-    reaped.invoke(cluster, new LocalPresence(), 1);
-    reaped.invoke(cluster, new LocalRoomRegistry(), 1);
+    ClusterMetrics cluster = new ClusterMetrics(registry, clusterOfOne());
+    // One reaped counter per kind of entry, as SignalingNode tracks them.
+    cluster.track(new LocalPresence());
+    cluster.track(new LocalRoomRegistry());
 
     String wiring = Files.readString(repoRoot.resolve(
         "signaling-node/src/main/java/dev/signaling/node/SignalingNode.java"));
@@ -780,30 +821,19 @@ class KubernetesManifestsTest {
     }
   }
 
-  /** A cluster of one, enough for the membership gauge to exist. */
-  private static final class StaticClusterView implements ClusterView {
-    @Override
-    public String nodeId() {
-      return "test";
-    }
-
-    @Override
-    public Set<String> members() {
-      return Set.of("test");
-    }
-
-    @Override
-    public boolean isOldestMember() {
-      return true;
-    }
-
-    @Override
-    public Future<Boolean> isSafe() {
-      return Future.succeededFuture(true);
-    }
-
-    @Override
-    public void onMemberLeft(Consumer<String> listener) {
-    }
+  /**
+   * A cluster of one, enough for the membership gauge to exist; a proxy, so that the interface can grow
+   * without this test noticing.
+   */
+  private static ClusterView clusterOfOne() {
+    return (ClusterView) Proxy.newProxyInstance(ClusterView.class.getClassLoader(), new Class<?>[] {ClusterView.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "nodeId" -> "test";
+          case "members" -> Set.of("test");
+          case "toString" -> "cluster of one";
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 }
