@@ -47,9 +47,9 @@ COPY --from=build /src/signaling-node/target/signaling-node.jar /app/signaling-n
 
 USER ${UID}:${GID}
 
-# 8080: HTTP, the WebSocket endpoint /ws, /metrics and /health/*. 5701: Hazelcast. The clustered Vert.x
-# event bus listens on a random port on CLUSTER_HOST as well (see k8s/README.md).
-EXPOSE 8080 5701
+# 8080: HTTP, the WebSocket endpoint /ws, /metrics and /health/*. 5701: Hazelcast. 5801: the clustered
+# event bus when CLUSTER_EVENT_BUS_PORT=5801 (as in k8s/; by default it takes any free port).
+EXPOSE 8080 5701 5801
 
 # Exec form: java is PID 1 and receives SIGTERM itself, which starts the node's drain (DRAIN_SECONDS).
 # The heap follows the container's memory limit; the rest of the limit is left for metaspace, thread

@@ -175,6 +175,8 @@ class KubernetesManifestsTest {
     int hazelcast = containerPort(container, "hazelcast");
     assertThat(http).as("container port http: the node's HTTP_PORT").isEqualTo(config.httpPort());
     assertThat(hazelcast).as("container port hazelcast: the node's CLUSTER_PORT").isEqualTo(config.clusterPort());
+    assertThat(containerPort(container, "eventbus")).as("container port eventbus: the node's CLUSTER_EVENT_BUS_PORT")
+        .isEqualTo(config.eventBusPort());
     if (!env.containsKey(Setting.HTTP_PORT.env())) {
       assertThat(http).isEqualTo(Integer.parseInt(Setting.HTTP_PORT.defaultValue()));
     }
@@ -261,7 +263,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
-  void onlyHttpIsOpenToEveryoneAndThePodsReachEachOtherOnEveryPort(String overlay) {
+  void onlyHttpIsOpenToEveryoneAndOnlyThePodsReachTheClusterPorts(String overlay) {
     Deployment deployment = single(overlay, Deployment.class);
     Container container = container(deployment);
     Map<String, String> podLabels = podLabels(deployment);
@@ -281,19 +283,19 @@ class KubernetesManifestsTest {
             assertThat(port.getEndPort()).isNull();
           });
     }
-    // The event bus binds a random port (EventBusOptions port 0), so the pods need every TCP port between
-    // them, Hazelcast's included.
-    assertThat(rules).as("a rule letting the signaling pods reach each other on every TCP port")
+    // Hazelcast and the event bus, on the ports the node binds with this Deployment's settings.
+    int hazelcast = containerPort(container, "hazelcast");
+    int eventBus = containerPort(container, "eventbus");
+    assertThat(eventBus).as("the event bus has a fixed port").isNotZero();
+    assertThat(rules).as("a rule letting only the signaling pods reach Hazelcast and the event bus")
         .anySatisfy(rule -> {
           assertThat(rule.getFrom()).isNotEmpty().allSatisfy(peer -> {
             assertThat(peer.getIpBlock()).isNull();
             assertThat(peer.getNamespaceSelector()).isNull();
             assertThat(matches(peer.getPodSelector(), podLabels)).isTrue();
           });
-          assertThat(rule.getPorts()).allSatisfy(port -> {
-            assertThat(port.getProtocol()).isIn(null, "TCP");
-            assertThat(port.getPort()).isNull();
-          });
+          assertThat(rule.getPorts()).extracting(port -> resolve(container, port.getPort()))
+              .containsExactlyInAnyOrder(hazelcast, eventBus);
         });
   }
 
