@@ -30,10 +30,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ public final class SignalingNode {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
   /** How often cluster-wide sizes (presence entries, rooms) are refreshed for the metrics. */
   private static final Duration CLUSTER_GAUGE_INTERVAL = Duration.ofSeconds(15);
+  /** Where the names of users reaped after their node's death are published to every node. */
+  private static final String USERS_GONE_ADDRESS = "signaling.users-gone";
 
   private final ClusterRuntime runtime;
   private final LocalSessions sessions;
@@ -83,10 +87,13 @@ public final class SignalingNode {
     clusterMetrics.track(runtime.presence());
     clusterMetrics.track(runtime.rooms());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
+    // Each departed user's entry is removed by one survivor only; every node must tell its own sessions.
+    vertx.eventBus().<JsonArray>consumer(USERS_GONE_ADDRESS, gone -> peerLeft.usersGone(
+        gone.body().stream().map(String::valueOf).collect(Collectors.toSet())));
     NodeReaper reaper = new NodeReaper(vertx, runtime.view(), List.of(runtime.presence(), runtime.rooms()),
         config.presenceReconcileInterval(), clusterMetrics, (state, users) -> {
           if (state == runtime.presence()) {
-            peerLeft.usersGone(users);
+            vertx.eventBus().publish(USERS_GONE_ADDRESS, new JsonArray(List.copyOf(users)));
           }
         });
     reaper.start();

@@ -32,8 +32,9 @@ public final class PeerLeftNotices {
   }
 
   /**
-   * Users of a departed node were reaped: this node's sessions that talked with them are told. Each
-   * surviving node tells its own sessions, so nothing crosses the network.
+   * Users of a departed node are gone: this node's sessions that talked with them are told. Whichever
+   * node reaped them publishes the names to every node (see {@code SignalingNode}), and each tells its
+   * own sessions.
    */
   public void usersGone(Set<String> names) {
     for (Session session : sessions.all()) {

@@ -21,7 +21,7 @@ public final class SessionMetrics {
         .description("Open WebSocket connections on this node, logged in or not").register(registry);
     logins = Counter.builder(Metrics.PREFIX + "logins").description("Successful logins").register(registry);
     for (ErrorCode reason : new ErrorCode[] {ErrorCode.INVALID_NAME, ErrorCode.LOGIN_TIMEOUT,
-        ErrorCode.SERVER_UNAVAILABLE}) {
+        ErrorCode.SERVER_UNAVAILABLE, ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED}) {
       loginFailures.put(reason, Counter.builder(Metrics.PREFIX + "login_failures")
           .description("Failed logins, by reason").tag("reason", reason.code()).register(registry));
     }

@@ -64,7 +64,7 @@ final class WebSocketConnection {
     this.budget = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
     socket.textMessageHandler(this::onText);
     socket.pongHandler(pong -> lastHeard = System.nanoTime());
-    socket.binaryMessageHandler(binary -> refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null)));
+    socket.binaryMessageHandler(binary -> onBinary());
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", socket.remoteAddress(), failure));
     socket.closeHandler(closed -> onClose());
     this.loginTimer = vertx.setTimer(services.config().loginTimeout().toMillis(), fired -> onLoginTimeout());
@@ -107,16 +107,32 @@ final class WebSocketConnection {
     }
   }
 
+  /** Binary frames are refused, but they cost the budget and count as activity like any other frame. */
+  private void onBinary() {
+    long now = System.nanoTime();
+    lastHeard = now;
+    if (!budget.tryTake(now)) {
+      refuse(overBudget());
+      return;
+    }
+    refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null));
+  }
+
+  private ProtocolException overBudget() {
+    return new ProtocolException(ErrorCode.RATE_LIMITED, "More than "
+        + services.config().limits().messagesPerSecond() + " messages a second; this one was dropped.", null);
+  }
+
   private void checkLimits(String text, long now) throws ProtocolException {
+    // The budget first: an oversized message costs its sender like any other.
+    if (!budget.tryTake(now)) {
+      throw overBudget();
+    }
     int max = services.config().limits().maxMessageBytes();
     // A char is at most 3 UTF-8 bytes here: only long texts need counting.
     if (text.length() > max || (text.length() * 3L > max && utf8Length(text) > max)) {
       throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
           "The message is larger than " + max + " bytes.", null);
-    }
-    if (!budget.tryTake(now)) {
-      throw new ProtocolException(ErrorCode.RATE_LIMITED, "More than "
-          + services.config().limits().messagesPerSecond() + " messages a second; this one was dropped.", null);
     }
   }
 
@@ -186,7 +202,8 @@ final class WebSocketConnection {
         refused -> {
           if (state != State.CLOSED) {
             state = State.AWAITING_LOGIN;
-            services.sessionMetrics().loginFailed(ErrorCode.UNAUTHORIZED);
+            services.sessionMetrics().loginFailed(codeOf(refused));
+            metrics.rejected(codeOf(refused));
             refuse(refused, login.id(), null);
             socket.resume();
           }
@@ -245,17 +262,18 @@ final class WebSocketConnection {
     Session current = session;
     services.authenticator().authenticate(current.name(), token.token()).onComplete(
         identity -> {
-          if (state == State.LOGGED_IN && identity.expiresAt() != null) {
+          if (state == State.LOGGED_IN) {
+            // A token without exp never expires: the connection's deadline goes with the old token.
             expireAt(identity);
             if (token.id() != null) {
               send(ServerMessages.ack(token.id()));
             }
-          } else if (state == State.LOGGED_IN) {
-            send(ServerMessages.error(ErrorCode.UNAUTHORIZED, "Tokens are not in use on this node.",
-                token.id(), null));
           }
         },
-        refused -> refuse(refused, token.id(), null));
+        refused -> {
+          metrics.rejected(codeOf(refused));
+          refuse(refused, token.id(), null);
+        });
   }
 
   private void relay(ClientMessage.Relay relay) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.client.SignalingClient;
 import dev.signaling.node.support.ChildNode;
 import dev.signaling.node.support.Measurements;
+import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,6 +28,10 @@ class RoomNodeDeathIT {
       assertThat(await(bob.join("lobby")).getJsonArray("users").getList())
           .containsExactly("alice", "doomed", "bob");
 
+      // Both survivors talked with the doomed user; whichever node reaps it, both must hear of it.
+      await(alice.request(new JsonObject().put("type", "note").put("target", "doomed")));
+      await(bob.request(new JsonObject().put("type", "note").put("target", "doomed")));
+
       victim.kill();
       long killed = System.nanoTime();
       for (SignalingClient survivor : List.of(alice, bob)) {
@@ -37,6 +42,11 @@ class RoomNodeDeathIT {
           + Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms");
 
       assertThat(await(cluster.node(0).rooms().get("lobby")).members()).containsOnlyKeys("alice", "bob");
+      for (SignalingClient survivor : List.of(alice, bob)) {
+        Poll.until(() -> survivor.seen().stream().anyMatch(frame -> "peer-left".equals(frame.getString("type"))
+            && "doomed".equals(frame.getString("name")) && "node-failure".equals(frame.getString("reason"))),
+            Duration.ofSeconds(15), "peer-left for doomed reaches " + survivor.name());
+      }
       JsonObject ack = await(alice.request(new JsonObject().put("type", "chat").put("room", "lobby")));
       assertThat(ack.getInteger("delivered")).isEqualTo(1);
       assertThat(bob.await("chat", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
