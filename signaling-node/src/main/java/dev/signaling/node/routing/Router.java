@@ -98,7 +98,7 @@ public final class Router {
       if (written.succeeded() && written.result() == 1) {
         return Future.succeededFuture();
       }
-      return explain(target, entry, written.succeeded() ? null : written.cause());
+      return explain(written.succeeded() ? null : written.cause());
     });
   }
 
@@ -148,18 +148,14 @@ public final class Router {
 
   /**
    * Why a delivery to one user failed. When the target's node answered that the session is gone, or no
-   * longer listens at all, the user is not there. When it did not answer, presence may meanwhile know
-   * better: a node that died is reaped within seconds, and then its users are simply unavailable.
+   * longer listens at all, the user is not there. When it did not answer in time, nobody can say: the
+   * frame may still be written (a node that was only paused writes it when it resumes), so the sender is
+   * told delivery-failed, "may not have arrived", never peer-unavailable.
    */
-  private Future<Void> explain(String target, PresenceEntry entry, Throwable cause) {
-    Refusal unavailable = new Refusal(ErrorCode.PEER_UNAVAILABLE);
-    if (cause == null
-        || cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-      return Future.failedFuture(unavailable);
-    }
-    Refusal unconfirmed = new Refusal(ErrorCode.DELIVERY_FAILED);
-    return presence.lookup(target).transform(now -> Future.failedFuture(
-        now.succeeded() && !entry.equals(now.result()) ? unavailable : unconfirmed));
+  private static Future<Void> explain(Throwable cause) {
+    boolean gone = cause == null
+        || cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    return Future.failedFuture(new Refusal(gone ? ErrorCode.PEER_UNAVAILABLE : ErrorCode.DELIVERY_FAILED));
   }
 
   private void replace(String name, PresenceEntry previous) {
