@@ -2,8 +2,10 @@ package dev.signaling.node.session;
 
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.ServerMessages;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +28,7 @@ public final class Session {
   private final String name;
   private final String id;
   private final ServerWebSocket socket;
+  private final Context context;
   private final long maxQueuedChars;
   private final AtomicLong queuedChars = new AtomicLong();
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -35,11 +38,15 @@ public final class Session {
   // and its frames must not overtake the client's login-ok.
   private final Promise<Void> opened = Promise.promise();
 
-  /** @param maxQueuedChars characters written but not yet sent after which the client counts as too slow */
-  public Session(String name, String id, ServerWebSocket socket, long maxQueuedChars) {
+  /**
+   * @param context the event loop of the session's connection
+   * @param maxQueuedChars characters written but not yet sent after which the client counts as too slow
+   */
+  public Session(String name, String id, ServerWebSocket socket, Context context, long maxQueuedChars) {
     this.name = name;
     this.id = id;
     this.socket = socket;
+    this.context = context;
     this.maxQueuedChars = maxQueuedChars;
   }
 
@@ -74,6 +81,17 @@ public final class Session {
    * configured bytes pile up unread is closed rather than allowed to hold the node's memory.
    */
   public Future<Void> deliver(String frame) {
+    if (Vertx.currentContext() != context) {
+      // Written on the connection's own event loop, so that "is the session still open" and the write
+      // happen in one step there: a frame can never slip in behind go-away or a close.
+      Promise<Void> written = Promise.promise();
+      context.runOnContext(ignored -> deliverHere(frame).onComplete(written));
+      return written.future();
+    }
+    return deliverHere(frame);
+  }
+
+  private Future<Void> deliverHere(String frame) {
     if (ended.get()) {
       return Future.failedFuture(new SessionEndedException());
     }

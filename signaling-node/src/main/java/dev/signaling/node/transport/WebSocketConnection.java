@@ -29,6 +29,8 @@ final class WebSocketConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final short NORMAL_CLOSURE = 1000;
   private static final short GOING_AWAY = 1001;
+  /** How long after go-away the client's messages already under way may still arrive and be answered. */
+  private static final long GO_AWAY_GRACE_MS = 250;
   /** Messages over budget within {@link #STRIKE_WINDOW_NANOS} after which a flooding client is cut off. */
   private static final int MAX_STRIKES = 100;
   private static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
@@ -46,6 +48,10 @@ final class WebSocketConnection {
   private final long pingTimer;
   private long lastHeard = System.nanoTime();
   private long tokenTimer = -1;
+  private int inFlight;
+  private boolean goingAway;
+  private boolean graceOver;
+  private final io.vertx.core.Promise<Void> answered = io.vertx.core.Promise.promise();
   private int strikes;
   private long strikesSince;
   private State state = State.AWAITING_LOGIN;
@@ -82,14 +88,50 @@ final class WebSocketConnection {
     socket.writePing(io.vertx.core.buffer.Buffer.buffer());
   }
 
-  /** Tells the client to reconnect elsewhere after {@code reconnectAfterMs}, then closes with 1001. */
+  /**
+   * Tells the client to reconnect elsewhere after {@code reconnectAfterMs}, then closes with 1001. From
+   * that moment nothing more is delivered to the session: senders are told peer-unavailable rather than
+   * acked for frames the client would never read. The client's own messages are still handled: the
+   * connection closes once those sent before it read go-away (allowed {@link #GO_AWAY_GRACE_MS} to arrive)
+   * are answered, so none goes unanswered; {@code DELIVERY_TIMEOUT_MS} bounds the wait.
+   */
   void goAway(long reconnectAfterMs) {
     context.runOnContext(ignored -> {
-      if (state != State.CLOSED) {
-        socket.writeTextMessage(ServerMessages.goAway(reconnectAfterMs))
-            .eventually(() -> socket.close(GOING_AWAY, "going away"));
+      if (state == State.CLOSED || goingAway) {
+        return;
       }
+      goingAway = true;
+      if (session != null) {
+        session.markEnded();
+      }
+      socket.writeTextMessage(ServerMessages.goAway(reconnectAfterMs));
+      long patience = services.config().deliveryTimeout().toMillis() + GO_AWAY_GRACE_MS;
+      long giveUp = vertx.setTimer(patience, late -> answered.tryComplete());
+      vertx.setTimer(GO_AWAY_GRACE_MS, graceOver -> {
+        this.graceOver = true;
+        settleIfIdle();
+      });
+      answered.future().onComplete(done -> {
+        vertx.cancelTimer(giveUp);
+        socket.close(GOING_AWAY, "going away");
+      });
     });
+  }
+
+  /** Counts a client message whose answer (ack or error) is still to come. */
+  private void started() {
+    inFlight++;
+  }
+
+  private void finished() {
+    inFlight--;
+    settleIfIdle();
+  }
+
+  private void settleIfIdle() {
+    if (goingAway && graceOver && inFlight == 0) {
+      answered.tryComplete();
+    }
   }
 
   private void onText(String text) {
@@ -211,7 +253,7 @@ final class WebSocketConnection {
   }
 
   private void claim(ClientMessage.Login login, Identity identity) {
-    Session candidate = new Session(identity.name(), UUID.randomUUID().toString(), socket,
+    Session candidate = new Session(identity.name(), UUID.randomUUID().toString(), socket, context,
         services.config().limits().maxQueuedBytes());
     session = candidate;
     claim = services.router().claim(candidate);
@@ -285,6 +327,7 @@ final class WebSocketConnection {
     String frame = relay.framedFrom(sender.name());
     var router = services.router();
     boolean[] remote = new boolean[1];
+    started();
     relays.relay("user:" + target, () -> router.locate(target), entry -> {
       remote[0] = entry != null && !entry.node().equals(router.nodeId());
       return router.deliver(sender.name(), target, entry, frame);
@@ -296,10 +339,12 @@ final class WebSocketConnection {
             metrics.acked();
             send(ServerMessages.ack(id));
           }
+          finished();
         },
         failed -> {
           metrics.undelivered(family, codeOf(failed));
           refuse(failed, id, target);
+          finished();
         });
   }
 
@@ -307,6 +352,7 @@ final class WebSocketConnection {
     Object id = relay.id();
     Session sender = session;
     String frame = relay.framedFrom(sender.name());
+    started();
     relays.relay("room:" + relay.room(), () -> services.rooms().membersFor(sender, relay.room()),
             members -> services.router().broadcast(members, sender.name(), frame))
         .onComplete(
@@ -316,10 +362,12 @@ final class WebSocketConnection {
                 metrics.acked();
                 send(ServerMessages.ack(id, delivered));
               }
+              finished();
             },
             failed -> {
               metrics.rejected(codeOf(failed));
               refuse(failed, id, null);
+              finished();
             });
   }
 

@@ -61,12 +61,54 @@ final class Checks {
 
   /** Each name's presence entry as {@code node} reads it (null: not online). */
   static Map<String, PresenceEntry> lookUp(SignalingNode node, Iterable<String> names) {
+    return TestCluster.await(lookUpLater(node, names));
+  }
+
+  /** {@link #lookUp} without waiting; fails when a lookup fails. */
+  static Future<Map<String, PresenceEntry>> lookUpLater(SignalingNode node, Iterable<String> names) {
     Map<String, Future<PresenceEntry>> lookups = new LinkedHashMap<>();
     names.forEach(name -> lookups.put(name, node.presence().lookup(name)));
-    TestCluster.await(Future.join(new ArrayList<>(lookups.values())));
-    Map<String, PresenceEntry> entries = new HashMap<>();
-    lookups.forEach((name, entry) -> entries.put(name, entry.result()));
-    return entries;
+    return Future.all(new ArrayList<>(lookups.values())).map(done -> {
+      Map<String, PresenceEntry> entries = new HashMap<>();
+      lookups.forEach((name, entry) -> entries.put(name, entry.result()));
+      return entries;
+    });
+  }
+
+  /**
+   * An asynchronous check run again and again, one run at a time, from a polling loop that must not block
+   * on it (a presence lookup can wait seconds for a node that is not yet declared dead); remembers when
+   * it first held.
+   */
+  static final class Watch {
+    private final java.util.function.Supplier<Future<Boolean>> check;
+    private final long origin;
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong heldAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+
+    /** @param origin System.nanoTime() the times are counted from */
+    Watch(long origin, java.util.function.Supplier<Future<Boolean>> check) {
+      this.origin = origin;
+      this.check = check;
+    }
+
+    /** Starts a run unless one is under way; whether the check has held. */
+    boolean poll() {
+      if (heldAfter.get() < 0 && running.compareAndSet(false, true)) {
+        check.get().onComplete(result -> {
+          if (result.succeeded() && Boolean.TRUE.equals(result.result())) {
+            heldAfter.compareAndSet(-1, System.nanoTime() - origin);
+          }
+          running.set(false);
+        });
+      }
+      return heldAfter.get() >= 0;
+    }
+
+    /** Nanoseconds from the origin until the check first held; -1 while it has not. */
+    long heldAfter() {
+      return heldAfter.get();
+    }
   }
 
   static Set<String> names(List<User> users) {

@@ -65,7 +65,8 @@ class FreezeUnderLoadIT {
       awaitReady(survivorNode);
       SignalingNode inProcess = cluster.node(0);
       List<Endpoint> endpoints = List.of(new Endpoint("A", "127.0.0.1", inProcess.httpPort()),
-          new Endpoint("B", "127.0.0.1", frozenNode.httpPort()), new Endpoint("C", "127.0.0.1", survivorNode.httpPort()));
+          new Endpoint("B", "127.0.0.1", frozenNode.httpPort()),
+          new Endpoint("C", "127.0.0.1", survivorNode.httpPort()));
       Ledger ledger = new Ledger();
       CallLoad load = new CallLoad(cluster.clientVertx(), ledger, "f", USERS, ROOM_SIZE, (user, previous, attempt) -> {
         if (previous == null) {
@@ -88,13 +89,12 @@ class FreezeUnderLoadIT {
 
         long frozenAt = System.nanoTime();
         frozenNode.freeze();
-        long[] reapedAfter = {-1};
+        Checks.Watch reaped = new Checks.Watch(frozenAt, () -> Checks.lookUpLater(inProcess, bNames)
+            .map(entries -> entries.values().stream().allMatch(entry -> entry == null)));
         Map<String, Long> unavailableAfter = new ConcurrentHashMap<>();
         Set<String> probing = ConcurrentHashMap.newKeySet();
         Poll.until(() -> {
-          if (reapedAfter[0] < 0 && lookUp(inProcess, bNames).values().stream().allMatch(entry -> entry == null)) {
-            reapedAfter[0] = System.nanoTime() - frozenAt;
-          }
+          reaped.poll();
           for (String name : bNames) {
             if (!unavailableAfter.containsKey(name) && probing.add(name)) {
               CallLoad.probe(prober, List.of(name)).onComplete(outcome -> {
@@ -105,7 +105,7 @@ class FreezeUnderLoadIT {
               });
             }
           }
-          return reapedAfter[0] >= 0 && unavailableAfter.keySet().containsAll(bNames);
+          return reaped.poll() && unavailableAfter.keySet().containsAll(bNames);
         }, BOUND, "the frozen node's users are reaped and peer-unavailable within " + BOUND);
         long slowest = unavailableAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         Set<User> away = new HashSet<>(onB);
@@ -116,7 +116,7 @@ class FreezeUnderLoadIT {
         // The frozen node's clients notice nothing: their connections stay open.
         assertThat(onB).allMatch(user -> !user.client.isClosed());
         Measurements.record("freeze under load: " + USERS + " users on 3 nodes, one frozen (SIGSTOP) for "
-            + FREEZE.toSeconds() + " s: its " + onB.size() + " presence entries reaped " + millis(reapedAfter[0])
+            + FREEZE.toSeconds() + " s: its " + onB.size() + " presence entries reaped " + millis(reaped.heldAfter())
             + " ms after the freeze, all its users peer-unavailable within " + millis(slowest) + " ms; its clients"
             + " stayed connected");
 
@@ -167,6 +167,11 @@ class FreezeUnderLoadIT {
               .isIn(allNodes);
         }
         assertThat(TestCluster.await(inProcess.presence().size())).as("presence entries").isEqualTo(USERS + 1);
+        // The node that rejoined takes clients again, reachable from the others.
+        SignalingClient newcomer = frozenNode.login(cluster, "f-newcomer");
+        assertThat(TestCluster.await(CallLoad.probe(prober, List.of("f-newcomer"))))
+            .as("a user logged in on the thawed node, from a survivor").containsEntry("f-newcomer", Ledger.ACK);
+        newcomer.close();
         assertThat(roomsMatch(inProcess, load, Set.of(), allNodes)).as("rooms hold exactly the online users").isTrue();
         assertThat(joinAnswersMatch(load, Set.of(), user -> true, false)).as("repeated joins").isTrue();
 

@@ -26,6 +26,8 @@ final class IsolatedNetwork implements AutoCloseable {
   private final String namespace;
   private final String hostClusterLink;
   private final String nodeClusterLink;
+  private final String hostClientLink;
+  private final String nodeClientLink;
   private final String hostClusterAddress;
   private final String nodeClusterAddress;
   private final String nodeClientAddress;
@@ -36,6 +38,8 @@ final class IsolatedNetwork implements AutoCloseable {
     this.namespace = "sigrel-" + id;
     this.hostClusterLink = "rc" + id + "h";
     this.nodeClusterLink = "rc" + id + "n";
+    this.hostClientLink = "rk" + id + "h";
+    this.nodeClientLink = "rk" + id + "n";
     this.hostClusterAddress = "10." + octet2 + "." + octet3 + ".1";
     this.nodeClusterAddress = "10." + octet2 + "." + octet3 + ".2";
     this.nodeClientAddress = "10." + octet2 + "." + (octet3 + 1) + ".2";
@@ -47,7 +51,7 @@ final class IsolatedNetwork implements AutoCloseable {
     String id = Integer.toHexString(0x100000 + random.nextInt(0xEFFFFF));
     IsolatedNetwork network = new IsolatedNetwork(id, 64 + random.nextInt(64), 2 * random.nextInt(120));
     try {
-      network.setUp(id);
+      network.setUp();
     } catch (IOException | RuntimeException failed) {
       network.close();
       throw failed;
@@ -55,9 +59,7 @@ final class IsolatedNetwork implements AutoCloseable {
     return network;
   }
 
-  private void setUp(String id) throws IOException, InterruptedException {
-    String hostClientLink = "rk" + id + "h";
-    String nodeClientLink = "rk" + id + "n";
+  private void setUp() throws IOException, InterruptedException {
     String hostClientAddress = nodeClientAddress.substring(0, nodeClientAddress.length() - 1) + "1";
     run("ip", "netns", "add", namespace);
     inNamespace("ip", "link", "set", "lo", "up");
@@ -146,23 +148,24 @@ final class IsolatedNetwork implements AutoCloseable {
 
   /** Deletes the namespace, which deletes both veth pairs with it. */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() {
     if (cut) {
-      try {
-        run("tc", "qdisc", "del", "dev", hostClusterLink, "root");
-      } catch (IOException alreadyGone) {
-        // Deleted with the link below anyway.
-      }
+      quietly("tc", "qdisc", "del", "dev", hostClusterLink, "root");
     }
+    quietly("ip", "netns", "del", namespace);
+    // Deleting the namespace deletes the veth ends in it, and with them their peers; these are for the case
+    // where the namespace was never created or a link was left behind.
+    quietly("ip", "link", "del", hostClusterLink);
+    quietly("ip", "link", "del", hostClientLink);
+  }
+
+  private void quietly(String... command) {
     try {
-      run("ip", "netns", "del", namespace);
-    } catch (IOException notCreated) {
-      // Nothing to remove.
-    }
-    try {
-      run("ip", "link", "del", hostClusterLink);
-    } catch (IOException goneWithTheNamespace) {
-      // Expected: deleting one end of a veth pair deletes the other.
+      run(command);
+    } catch (IOException nothingToRemove) {
+      // Already gone.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -176,6 +176,8 @@ final class Ledger {
     final Map<Integer, Integer> senderClosed = new TreeMap<>();
     /** Of those, how many the target received all the same. */
     int senderClosedButReceived;
+    /** The same by close status. */
+    final Map<Integer, Integer> senderClosedReceived = new TreeMap<>();
     /** No answer although the sender's connection stayed open: silently dropped. */
     int unansweredOpen;
     int answeredTwice;
@@ -203,6 +205,7 @@ final class Ledger {
           senderClosed.merge(message.senderClosed, 1, Integer::sum);
           if (message.receipts.get() > 0) {
             senderClosedButReceived++;
+            senderClosedReceived.merge(message.senderClosed, 1, Integer::sum);
           }
         } else {
           unansweredOpen++;

@@ -13,24 +13,17 @@ import dev.signaling.node.SignalingNode;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.reliability.CallLoad.Endpoint;
 import dev.signaling.node.reliability.CallLoad.User;
-import dev.signaling.node.rooms.RoomState;
 import dev.signaling.node.support.ChildNode;
-import dev.signaling.node.support.Http;
 import dev.signaling.node.support.Measurements;
 import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -110,14 +103,10 @@ class NodeKillUnderLoadIT {
             .collect(Collectors.toSet());
         Map<String, Long> unavailableAfter = new ConcurrentHashMap<>();
         Set<String> probing = ConcurrentHashMap.newKeySet();
-        long[] reapedAfter = {-1};
+        Checks.Watch reaped = new Checks.Watch(killedAt, () -> Checks.lookUpLater(inProcess, toReap)
+            .map(entries -> entries.values().stream().noneMatch(entry -> entry != null && entry.node().equals(nodeB))));
         Poll.until(() -> {
-          if (reapedAfter[0] < 0) {
-            Map<String, PresenceEntry> entries = lookUp(inProcess, toReap);
-            if (entries.values().stream().noneMatch(entry -> entry != null && entry.node().equals(nodeB))) {
-              reapedAfter[0] = System.nanoTime() - killedAt;
-            }
-          }
+          reaped.poll();
           for (String name : mustTurnUnavailable) {
             if (!unavailableAfter.containsKey(name) && probing.add(name)) {
               CallLoad.probe(prober, List.of(name)).onComplete(outcome -> {
@@ -128,13 +117,14 @@ class NodeKillUnderLoadIT {
               });
             }
           }
-          return reapedAfter[0] >= 0 && unavailableAfter.keySet().containsAll(mustTurnUnavailable);
+          return reaped.poll() && unavailableAfter.keySet().containsAll(mustTurnUnavailable);
         }, BOUND, "the killed node's users are reaped and peer-unavailable within " + BOUND);
         long slowestUnavailable = unavailableAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         Measurements.record("kill under load: the killed node's " + toReap.size()
-            + " presence entries reaped " + millis(reapedAfter[0]) + " ms after the kill; all "
+            + " presence entries reaped " + millis(reaped.heldAfter()) + " ms after the kill; all "
             + mustTurnUnavailable.size() + " probed users peer-unavailable within " + millis(slowestUnavailable)
-            + " ms (fastest " + millis(unavailableAfter.values().stream().mapToLong(Long::longValue).min().orElseThrow())
+            + " ms (fastest "
+            + millis(unavailableAfter.values().stream().mapToLong(Long::longValue).min().orElseThrow())
             + " ms)");
         assertThat(Duration.ofNanos(slowestUnavailable)).isLessThanOrEqualTo(BOUND);
 
@@ -223,9 +213,11 @@ class NodeKillUnderLoadIT {
         }
         assertThat(TestCluster.await(inProcess.presence().size())).as("presence entries, cluster-wide")
             .isEqualTo(returning.size() + 1);
-        assertThat(roomsMatch(inProcess, load, Set.of(), Set.of(nodeA, nodeC))).as("rooms hold exactly the online users")
+        assertThat(roomsMatch(inProcess, load, Set.of(), Set.of(nodeA, nodeC)))
+            .as("rooms hold exactly the online users")
             .isTrue();
-        assertThat(joinAnswersMatch(load, Set.of(), user -> true, false)).as("repeated joins answer exactly the online users").isTrue();
+        assertThat(joinAnswersMatch(load, Set.of(), user -> true, false))
+            .as("repeated joins answer exactly the online users").isTrue();
         Map<String, String> sweep = TestCluster.await(CallLoad.probe(prober,
             load.users().stream().map(user -> user.name).toList()));
         for (User user : load.users()) {

@@ -147,15 +147,20 @@ final class NodeProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
-      // A frozen process does not die of SIGKILL until it is continued on some kernels; continue it first.
       try {
+        // Continued first, so that a frozen process is not left stopped should the kill be delayed.
         thaw();
-      } catch (IOException ignored) {
-        // It may have exited meanwhile.
+      } catch (IOException | InterruptedException ignored) {
+        // It may have exited meanwhile; it is killed below anyway.
       }
-      kill();
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

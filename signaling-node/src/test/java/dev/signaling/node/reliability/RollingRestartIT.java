@@ -187,7 +187,8 @@ class RollingRestartIT {
       // (1001) did nothing wrong, and every message it sent must be answered before the node closes it.
       softly.assertThat(all.senderClosed.getOrDefault(1001, 0))
           .as("messages left without ack or error because the node sent their sender away (1001) with the "
-              + "answer still due; the target received " + all.senderClosedButReceived + " of them")
+              + "answer still due; the target received " + all.senderClosedReceived.getOrDefault(1001, 0)
+              + " of them")
           .isZero();
       softly.assertAll();
     } finally {
