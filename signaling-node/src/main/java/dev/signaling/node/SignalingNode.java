@@ -48,15 +48,12 @@ public final class SignalingNode {
   private static final String USERS_GONE_ADDRESS = "signaling.users-gone";
 
   private final ClusterRuntime runtime;
-  private final LocalSessions sessions;
   private final NodeServices services;
   private final NodeReaper reaper;
   private final int httpPort;
 
-  private SignalingNode(ClusterRuntime runtime, LocalSessions sessions, NodeServices services, NodeReaper reaper,
-      int httpPort) {
+  private SignalingNode(ClusterRuntime runtime, NodeServices services, NodeReaper reaper, int httpPort) {
     this.runtime = runtime;
-    this.sessions = sessions;
     this.services = services;
     this.reaper = reaper;
     this.httpPort = httpPort;
@@ -127,7 +124,7 @@ public final class SignalingNode {
           LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}", nodeId,
               config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances(),
               config.managementPort() == 0 ? "" : ", metrics and health on port " + config.managementPort());
-          return new SignalingNode(runtime, sessions, services, reaper, port);
+          return new SignalingNode(runtime, services, reaper, port);
         });
   }
 
@@ -153,11 +150,6 @@ public final class SignalingNode {
 
   public NodeConfig config() {
     return services.config();
-  }
-
-  /** Connected sessions on this node. */
-  public int localSessions() {
-    return sessions.size();
   }
 
   /**
