@@ -60,7 +60,10 @@ public final class ConfigLoader {
   }
 
   private static NodeConfig build(Map<Setting, String> values) {
-    String instances = values.get(Setting.VERTICLE_INSTANCES);
+    int eventLoops = values.get(Setting.EVENT_LOOPS).isEmpty() ? Runtime.getRuntime().availableProcessors()
+        : positive(values, Setting.EVENT_LOOPS);
+    int instances = values.get(Setting.VERTICLE_INSTANCES).isEmpty() ? eventLoops
+        : positive(values, Setting.VERTICLE_INSTANCES);
     Discovery discovery = Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY));
     return new NodeConfig(
         values.get(Setting.HTTP_HOST),
@@ -87,7 +90,8 @@ public final class ConfigLoader {
             positive(values, Setting.RATE_LIMIT_BURST), positive(values, Setting.MAX_CONNECTIONS_PER_IP),
             Duration.ofSeconds(positive(values, Setting.PING_INTERVAL_SECONDS)),
             positive(values, Setting.MAX_QUEUED_BYTES)),
-        instances.isEmpty() ? Runtime.getRuntime().availableProcessors() : positive(values, Setting.VERTICLE_INSTANCES),
+        eventLoops,
+        instances,
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
         positive(values, Setting.MAX_ROOMS_PER_USER),

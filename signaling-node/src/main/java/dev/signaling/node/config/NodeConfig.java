@@ -26,6 +26,7 @@ import java.util.List;
  * @param logLevel root log level
  * @param security tokens, anonymous logins and allowed origins
  * @param limits what one client may cost the node
+ * @param eventLoops event-loop threads of the node's Vert.x
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
@@ -55,6 +56,7 @@ public record NodeConfig(
     String logLevel,
     Security security,
     Limits limits,
+    int eventLoops,
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
@@ -77,7 +79,8 @@ public record NodeConfig(
         + clusterPort + " " + discovery + (discovery == Discovery.KUBERNETES ? " " + kubernetes : " " + clusterMembers)
         + ", stun=" + stunUrls + ", turn=" + turnUrls
         + ", turnSecret=" + (turnSecret.isEmpty() ? "unset" : "set") + ", turnTtl=" + turnTtl
-        + ", " + security + ", " + limits + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", instances=" + verticleInstances
+        + ", " + security + ", " + limits + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", eventLoops=" + eventLoops
+        + ", instances=" + verticleInstances
         + ", loginTimeout=" + loginTimeout + ", deliveryTimeout=" + deliveryTimeout + ", maxRoomsPerUser="
         + maxRoomsPerUser + ", maxRoomMembers=" + maxRoomMembers + "]";
   }

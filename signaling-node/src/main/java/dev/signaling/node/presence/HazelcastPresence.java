@@ -1,10 +1,21 @@
 package dev.signaling.node.presence;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
+import dev.signaling.node.cluster.HazelcastFutures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -12,34 +23,67 @@ import java.util.Set;
 
 /**
  * Presence in a Hazelcast map shared by the cluster. Single-key operations use Hazelcast's async API;
- * the rare whole-map sweeps run on a worker thread.
+ * the rare whole-map sweeps run on a worker thread. {@link #locate} answers from the entries this node
+ * looked up lately, which a listener on the map drops as soon as their user logs in, out or elsewhere.
  */
 public final class HazelcastPresence implements Presence {
   /** The map's name; its configuration (backups, index on {@code node}) is set where the cluster is built. */
   public static final String MAP_NAME = "signaling.presence";
 
+  /** Names whose location a node keeps at most; about 200 bytes each. */
+  private static final int RECENT_LOCATIONS = 100_000;
+
   private final Vertx vertx;
   private final IMap<String, PresenceEntry> map;
+  private final RecentLocations recent = new RecentLocations(RECENT_LOCATIONS);
 
   public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP_NAME);
+    // Without values: the key is all it takes to drop an entry, and events stay small.
+    map.addEntryListener(new ForgetOnChange(recent), false);
+    // A member that joins (a partition healing, too) or leaves may take changes with it that no event
+    // reported: start again from the map.
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        recent.clear();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        recent.clear();
+      }
+    });
   }
 
   @Override
   public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
-    return Future.fromCompletionStage(map.putAsync(name, entry), vertx.getOrCreateContext());
+    return HazelcastFutures.onCallerContext(vertx, map.putAsync(name, entry));
   }
 
   @Override
   public Future<PresenceEntry> lookup(String name) {
-    return Future.fromCompletionStage(map.getAsync(name), vertx.getOrCreateContext());
+    return HazelcastFutures.onCallerContext(vertx, map.getAsync(name));
+  }
+
+  @Override
+  public Future<PresenceEntry> locate(String name) {
+    PresenceEntry known = recent.get(name);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return lookup(name).andThen(found -> {
+      if (found.succeeded() && found.result() != null) {
+        recent.remember(name, found.result());
+      }
+    });
   }
 
   @Override
   public Future<Boolean> release(String name, String session) {
-    return Future.fromCompletionStage(map.submitToKey(name, new ReleaseIfSession(session)),
-        vertx.getOrCreateContext());
+    return HazelcastFutures.onCallerContext(vertx,
+        map.submitToKey(name, new ReleaseIfSession(session)));
   }
 
   @Override
@@ -64,6 +108,48 @@ public final class HazelcastPresence implements Presence {
       Map<String, Boolean> removed = map.executeOnEntries(new RemoveEntry(), doomed);
       return Set.copyOf(removed.keySet());
     }, false);
+  }
+
+  /** Drops what this node remembers of a user when its entry changes anywhere in the cluster. */
+  static final class ForgetOnChange implements EntryAddedListener<String, PresenceEntry>,
+      EntryUpdatedListener<String, PresenceEntry>, EntryRemovedListener<String, PresenceEntry>,
+      EntryEvictedListener<String, PresenceEntry>, EntryMergedListener<String, PresenceEntry>,
+      MapClearedListener {
+    private final RecentLocations recent;
+
+    ForgetOnChange(RecentLocations recent) {
+      this.recent = recent;
+    }
+
+    @Override
+    public void entryAdded(EntryEvent<String, PresenceEntry> event) {
+      recent.forget(event.getKey());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, PresenceEntry> event) {
+      recent.forget(event.getKey());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, PresenceEntry> event) {
+      recent.forget(event.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, PresenceEntry> event) {
+      recent.forget(event.getKey());
+    }
+
+    @Override
+    public void entryMerged(EntryEvent<String, PresenceEntry> event) {
+      recent.forget(event.getKey());
+    }
+
+    @Override
+    public void mapCleared(MapEvent event) {
+      recent.clear();
+    }
   }
 
   /** Removes the entry if it still holds the given session. */

@@ -16,6 +16,15 @@ public interface Presence extends NodeScopedState {
   Future<PresenceEntry> lookup(String name);
 
   /**
+   * Where {@code name} is connected, answered from what this node learnt lately when it can: fast, but
+   * possibly out of date by the time it takes a change to reach this node. Whoever uses the answer must
+   * check it (a delivery to a session that is no longer there) and then ask {@link #lookup}.
+   */
+  default Future<PresenceEntry> locate(String name) {
+    return lookup(name);
+  }
+
+  /**
    * Removes the entry of {@code name} if it still belongs to {@code session}: a newer login of the same
    * name is never removed by the close of an older one. Completes with whether an entry was removed.
    */

@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.signaling.node.cluster.HazelcastFutures;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,19 +34,19 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
 
   @Override
   public Future<JoinOutcome> join(String room, String name, PresenceEntry member, int maxMembers) {
-    return Future.fromCompletionStage(map.submitToKey(room, new RoomProcessors.Join(name, member, maxMembers)),
-        vertx.getOrCreateContext());
+    return HazelcastFutures.onCallerContext(vertx,
+        map.submitToKey(room, new RoomProcessors.Join(name, member, maxMembers)));
   }
 
   @Override
   public Future<Boolean> leave(String room, String name, String session) {
-    return Future.fromCompletionStage(map.submitToKey(room, new RoomProcessors.Leave(name, session)),
-        vertx.getOrCreateContext());
+    return HazelcastFutures.onCallerContext(vertx,
+        map.submitToKey(room, new RoomProcessors.Leave(name, session)));
   }
 
   @Override
   public Future<RoomState> get(String room) {
-    return Future.fromCompletionStage(map.getAsync(room), vertx.getOrCreateContext())
+    return HazelcastFutures.onCallerContext(vertx, map.getAsync(room))
         .map(state -> state == null ? RoomState.EMPTY : state);
   }
 

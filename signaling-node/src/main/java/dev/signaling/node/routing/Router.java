@@ -80,19 +80,40 @@ public final class Router {
     return new RelayQueue();
   }
 
-  /** Where {@code target} is connected now, or {@code null}; the lookup a relay to a user starts with. */
+  /**
+   * Where {@code target} is connected, the lookup a relay to a user starts with: from what this node
+   * learnt lately when it can, so possibly out of date; {@link #deliver} checks it.
+   */
   public Future<PresenceEntry> locate(String target) {
-    return presence.lookup(target);
+    return presence.locate(target);
   }
 
   /**
    * Delivers {@code frame} to the session {@code entry} names. Completes once the frame is written to the
-   * target's socket; fails with a {@link Refusal}.
+   * target's socket; fails with a {@link Refusal}. When that session is not there (any more), the entry may
+   * have been out of date: the user is looked up again in the presence map, and the frame delivered there
+   * if it is connected elsewhere now.
    */
   public Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
     if (entry == null) {
+      // Not remembered, and the presence map had no entry either: nothing to check again.
       return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
     }
+    Future<Void> delivered = deliverTo(sender, target, entry, frame);
+    return delivered.recover(failure -> {
+      if (!isGone(failure)) {
+        return delivered;
+      }
+      return presence.lookup(target).transform(fresh -> {
+        if (fresh.failed() || fresh.result() == null || fresh.result().equals(entry)) {
+          return delivered;
+        }
+        return deliverTo(sender, target, fresh.result(), frame);
+      });
+    });
+  }
+
+  private Future<Void> deliverTo(String sender, String target, PresenceEntry entry, String frame) {
     List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
     return deliverOnNode(entry.node(), sender, frame, recipient).transform(written -> {
       if (written.succeeded() && written.result() == 1) {
@@ -100,6 +121,10 @@ public final class Router {
       }
       return explain(written.succeeded() ? null : written.cause());
     });
+  }
+
+  private static boolean isGone(Throwable cause) {
+    return cause instanceof Refusal refusal && refusal.code() == ErrorCode.PEER_UNAVAILABLE;
   }
 
   /**

@@ -20,9 +20,17 @@ class ConfigLoaderTest {
     assertThat(config.clusterMembers()).containsExactly("127.0.0.1");
     assertThat(config.clusterName()).isEqualTo("signaling");
     assertThat(config.discovery()).isEqualTo(Discovery.TCP);
+    assertThat(config.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.verticleInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.loginTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void verticleInstancesFollowTheEventLoopsUnlessSet() {
+    assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[0]).verticleInstances()).isEqualTo(3);
+    assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[] {"--verticle-instances=1"})
+        .verticleInstances()).isEqualTo(1);
   }
 
   @Test

@@ -1,9 +1,16 @@
 package dev.signaling.node.presence;
 
+import static dev.signaling.node.support.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.signaling.node.SignalingNode;
 import dev.signaling.node.support.TestCluster;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The presence contract on a real two-member Hazelcast cluster, each side using its own member. */
 class HazelcastPresenceTest extends PresenceContractTest {
@@ -27,6 +34,29 @@ class HazelcastPresenceTest extends PresenceContractTest {
   @Override
   Presence otherNodesPresence() {
     return node(1).presence();
+  }
+
+  /**
+   * Every relay starts with a lookup: one thread started per lookup (what Hazelcast's default callback
+   * executor does where the common pool has fewer than two threads, as on two cores) costs more CPU than
+   * the relay itself.
+   */
+  @Test
+  void lookupsStartNoThreadOfTheirOwn() {
+    String name = "user-" + UUID.randomUUID();
+    // On a live member: the nodes' reconciliation sweeps remove entries of any other node.
+    PresenceEntry entry = new PresenceEntry(node(0).nodeId(), "s1");
+    await(presence().claim(name, entry));
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long startedBefore = threads.getTotalStartedThreadCount();
+
+    for (int i = 0; i < 500; i++) {
+      assertThat(await(otherNodesPresence().lookup(name))).isEqualTo(entry);
+      assertThat(await(presence().lookup(name))).isEqualTo(entry);
+    }
+
+    // A few threads may start meanwhile for other reasons (pools growing); 1000 lookups must not add 1000.
+    assertThat(threads.getTotalStartedThreadCount() - startedBefore).isLessThan(50);
   }
 
   private static SignalingNode node(int index) {

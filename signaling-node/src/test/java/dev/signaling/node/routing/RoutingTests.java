@@ -199,6 +199,29 @@ abstract class RoutingTests {
     }
   }
 
+  /**
+   * Nodes remember where the users they relayed to were connected; a user who logs in again, here or on
+   * the other node, must be reached at the new session at once, never reported unavailable.
+   */
+  @Test
+  void aUserWhoLogsInAgainIsReachedAtTheNewSessionAtOnce() throws Exception {
+    String bobName = unique("bob");
+    SignalingClient alice = cluster.login(unique("alice"), caller());
+    SignalingClient bob = cluster.login(bobName, callee());
+    TestCluster.await(alice.request(candidate(bobName, 0)));
+
+    for (int round = 1; round <= 10; round++) {
+      TestCluster.await(bob.close());
+      bob = cluster.login(bobName, round % 2 == 0 ? callee() : caller());
+
+      TestCluster.await(alice.request(candidate(bobName, round)));
+      int expected = round;
+      bob.await(frame -> frame.getJsonObject("candidate", new JsonObject()).getInteger("sdpMLineIndex", -1) == expected,
+          WAIT);
+    }
+    assertThat(alice.seen()).noneMatch(frame -> "error".equals(frame.getString("type")));
+  }
+
   @Test
   void aDisconnectedUserIsNoLongerReachable() throws Exception {
     String bobName = unique("bob");

@@ -1,0 +1,107 @@
+# Sourced by the loadtest scripts: starts signaling nodes on 127.0.0.1 for one run and stops them.
+#
+#   cluster_start COUNT [extra node flags ...]   starts COUNT nodes, waits until each is ready
+#   cluster_stop                                 SIGTERM each node (30 s), then SIGKILL; safe to call twice
+#
+# Set before sourcing or before cluster_start: root (the project directory), out (where logs go).
+# After cluster_start: cluster_ports (HTTP ports, from 18081), cluster_pids, cluster_jar.
+# Environment: NODE_JAVA_OPTS (default -Xmx1g) for the nodes' JVMs; NODE_FLAGS, extra node flags for every
+# node (e.g. "--event-loops 1"); NODE_JAR, the node jar to run (default: signaling-node/target's, built
+# when missing), e.g. an older build to compare with.
+
+cluster_ports=()
+cluster_pids=()
+cluster_first_port=18081
+cluster_hazelcast_port=15701
+
+cluster_start() {
+  local count=$1 port i deadline pid
+  shift
+  local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
+  local name="loadtest-$(date +%s)-$$"
+  local java_opts node_flags
+  read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
+  read -r -a node_flags <<< "${NODE_FLAGS:-}"
+  if [ ! -f "$jar" ]; then
+    echo "building $jar"
+    (cd "$root" && mvn -q -DskipTests package -pl signaling-node -am)
+  fi
+  cluster_ports=()
+  for ((i = 0; i < count; i++)); do
+    port=$((cluster_first_port + i))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port on 127.0.0.1 is in use; stop whatever listens there first" >&2
+      return 1
+    fi
+    cluster_ports+=("$port")
+  done
+  mkdir -p "$out"
+  rm -f "$out"/node-*.log "$out"/metrics-*.txt
+  # The nodes run a copy, so that a rebuild during the run cannot change the jar under their feet.
+  cp "$jar" "$out/signaling-node.jar"
+  cluster_jar="$out/signaling-node.jar"
+
+  # Every virtual user connects from 127.0.0.1: the per-address cap would refuse most of them.
+  local flags=(--max-connections-per-ip 100000)
+  echo "starting $count nodes (cluster $name) on 127.0.0.1:${cluster_ports[*]}; logs in $out"
+  for port in "${cluster_ports[@]}"; do
+    java "${java_opts[@]}" -jar "$cluster_jar" \
+      --http-host 127.0.0.1 --http-port "$port" \
+      --cluster-host 127.0.0.1 --cluster-port "$cluster_hazelcast_port" --cluster-members 127.0.0.1 \
+      --cluster-name "$name" --drain-seconds 2 "${flags[@]}" "${node_flags[@]}" "$@" \
+      > "$out/node-$port.log" 2>&1 < /dev/null &
+    cluster_pids+=($!)
+  done
+
+  deadline=$((SECONDS + 120))
+  for port in "${cluster_ports[@]}"; do
+    until curl -sf --max-time 2 -o /dev/null "http://127.0.0.1:$port/health/ready"; do
+      for pid in "${cluster_pids[@]}"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+          echo "a node exited while starting; see $out/node-*.log" >&2
+          return 1
+        fi
+      done
+      if [ $SECONDS -ge $deadline ]; then
+        echo "node on port $port not ready within 120 s; see $out/node-$port.log" >&2
+        return 1
+      fi
+      sleep 0.5
+    done
+  done
+  echo "cluster ready"
+}
+
+# One node after the other, each given 30 s to drain and stop after SIGTERM, then killed.
+cluster_stop() {
+  local pid deadline
+  for pid in "${cluster_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "node $pid did not stop within 30 s of SIGTERM; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  cluster_pids=()
+}
+
+# Saves each node's /metrics as $out/metrics-<port><suffix>.txt.
+cluster_save_metrics() {
+  local suffix=${1:-} port
+  for port in "${cluster_ports[@]}"; do
+    curl -sf --max-time 10 "http://127.0.0.1:$port/metrics" > "$out/metrics-$port$suffix.txt" \
+      || echo "could not read /metrics of the node on port $port" >&2
+  done
+}
+
+# The WebSocket URLs of the nodes, comma-separated.
+cluster_ws_urls() {
+  local urls
+  urls=$(printf 'ws://127.0.0.1:%s,' "${cluster_ports[@]}")
+  echo "${urls%,}"
+}

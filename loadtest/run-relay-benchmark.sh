@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The relay-rate benchmark (RelayBenchmark): starts nodes on 127.0.0.1, relays user-to-user messages
+# across them at each rate given, one run per rate against the same warm cluster, then stops them.
+#
+#   loadtest/run-relay-benchmark.sh [-Dparam=value ...]
+#   RATES="1000 2000 5000" loadtest/run-relay-benchmark.sh -Dpairs=200 -DdurationSeconds=30
+#
+# Environment: RATES (messages per second, one run each; default "1000"), NODES (default 2),
+# NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o).
+# -D parameters go to the benchmark (see RelayBenchmark: pairs, warmupSeconds, durationSeconds, loops).
+# Summaries are appended to loadtest/target/relay-benchmark.txt; each node's /metrics after the last run
+# and its log are under loadtest/target/cluster/. Exit status: 1 if any run lost a message or got an error.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out="$root/loadtest/target/cluster"
+read -r -a mvn_args <<< "${MVN_ARGS:-}"
+read -r -a generator_java_opts <<< "${GENERATOR_JAVA_OPTS:--Xmx1g}"
+for arg in "$@"; do
+  case "$arg" in
+    -DbaseUrls=*|-Drate=*) echo "this script sets -DbaseUrls and -Drate itself (see RATES)" >&2; exit 2 ;;
+    -D*) ;;
+    *) echo "unexpected argument $arg: only -Dparam=value" >&2; exit 2 ;;
+  esac
+done
+
+echo "compiling the benchmark"
+mvn -q -B "${mvn_args[@]}" -pl loadtest -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+classpath="$root/loadtest/target/test-classes:$(cat "$root/loadtest/target/test-classpath.txt")"
+
+# shellcheck source=lib/local-cluster.sh
+. "$root/loadtest/lib/local-cluster.sh"
+trap cluster_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cluster_start "${NODES:-2}"
+
+status=0
+for rate in ${RATES:-1000}; do
+  echo "relaying $rate messages/s"
+  java "${generator_java_opts[@]}" -cp "$classpath" -DbaseUrls="$(cluster_ws_urls)" -Drate="$rate" \
+    -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
+done
+cluster_save_metrics
+exit $status

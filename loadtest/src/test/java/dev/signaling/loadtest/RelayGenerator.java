@@ -1,0 +1,173 @@
+package dev.signaling.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One event loop's share of {@link RelayBenchmark}: pairs of users, each half of a pair on a different
+ * node, sending {@code new-ice-candidate} frames to each other at a fixed rate.
+ *
+ * <p>The rate is an open model: a 1 ms timer sends every message that is due by then, whether or not
+ * earlier ones have arrived. Each frame carries the time it was due, and its receiver (in this same JVM)
+ * records the delay from that time to its arrival, so that a stall delays the messages behind it in the
+ * figures too (no coordinated omission). Everything here runs on the verticle's one event loop.
+ */
+final class RelayGenerator extends VerticleBase {
+  /** A real browser candidate, the frame a call sends most of; {@code "due"} is the generator's field. */
+  private static final String FRAME_START = "{\"type\":\"new-ice-candidate\",\"target\":\"";
+  private static final String FRAME_MIDDLE = "\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
+      + "198.51.100.23 61844 typ srflx raddr 10.0.0.12 rport 61844 generation 0 ufrag hW3x network-cost 999\","
+      + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"hW3x\"},\"due\":";
+  private static final String DUE_FIELD = "\"due\":";
+
+  private final List<URI> nodes;
+  private final String runId;
+  private final int firstPair;
+  private final int pairs;
+  private final double ratePerSecond;
+  private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  private final List<Endpoint> senders = new ArrayList<>();
+  private WebSocketClient client;
+  private long startNanos;
+  private long sent;
+  private long received;
+  private long errors;
+  private long timer = -1;
+  private long dueCount;
+  private long windowFrom = Long.MAX_VALUE;
+  private long windowTo = Long.MAX_VALUE;
+
+  RelayGenerator(List<URI> nodes, String runId, int firstPair, int pairs, double ratePerSecond) {
+    this.nodes = nodes;
+    this.runId = runId;
+    this.firstPair = firstPair;
+    this.pairs = pairs;
+    this.ratePerSecond = ratePerSecond;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20)
+        .setMaxConnections(Integer.MAX_VALUE));
+    List<Future<Endpoint>> logins = new ArrayList<>();
+    for (int pair = firstPair; pair < firstPair + pairs; pair++) {
+      String a = "a" + pair + "-" + runId;
+      String b = "b" + pair + "-" + runId;
+      // Consecutive nodes, so that with two or more nodes the halves of a pair are never on the same one.
+      logins.add(connect(nodes.get(pair % nodes.size()), a, b));
+      logins.add(connect(nodes.get((pair + 1) % nodes.size()), b, a));
+    }
+    return Future.all(logins).onSuccess(all -> {
+      for (Future<Endpoint> login : logins) {
+        senders.add(login.result());
+      }
+    });
+  }
+
+  private Future<Endpoint> connect(URI node, String name, String peer) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost(node.getHost()).setPort(node.getPort()).setURI(node.getPath());
+    return client.connect(options).compose(socket -> {
+      Promise<Endpoint> loggedIn = Promise.promise();
+      socket.textMessageHandler(frame -> {
+        if (!loggedIn.future().isComplete()) {
+          if (frame.contains("\"login-ok\"")) {
+            loggedIn.complete(new Endpoint(socket, FRAME_START + peer + FRAME_MIDDLE));
+          } else {
+            loggedIn.fail("login of " + name + " refused: " + frame);
+          }
+          return;
+        }
+        onFrame(frame);
+      });
+      socket.writeTextMessage("{\"type\":\"login\",\"name\":\"" + name + "\"}");
+      return loggedIn.future();
+    });
+  }
+
+  private void onFrame(String frame) {
+    int due = frame.lastIndexOf(DUE_FIELD);
+    if (due < 0) {
+      if (frame.contains("\"error\"")) {
+        errors++;
+      }
+      return;
+    }
+    long arrived = System.nanoTime();
+    long dueNanos = Long.parseLong(frame, due + DUE_FIELD.length(), frame.length() - 1, 10);
+    if (inWindow(dueNanos)) {
+      received++;
+      latencyMicros.recordValue(Math.max(0, (arrived - dueNanos) / 1000));
+    }
+  }
+
+  private boolean inWindow(long dueNanos) {
+    return dueNanos - windowFrom >= 0 && dueNanos - windowTo < 0;
+  }
+
+  /**
+   * Starts sending at the configured rate from {@code startNanos}; messages due within
+   * [{@code windowFrom}, {@code windowTo}) are the ones counted and timed.
+   */
+  Future<Void> startSending(long startNanos, long windowFrom, long windowTo) {
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(now -> {
+      this.startNanos = startNanos;
+      this.windowFrom = windowFrom;
+      this.windowTo = windowTo;
+      timer = vertx.setPeriodic(1, tick -> sendDue());
+      started.complete();
+    });
+    return started.future();
+  }
+
+  private void sendDue() {
+    long now = System.nanoTime();
+    long due = (long) ((now - startNanos) * ratePerSecond / 1e9);
+    while (dueCount < due) {
+      long dueAt = startNanos + (long) (dueCount * 1e9 / ratePerSecond);
+      Endpoint sender = senders.get((int) (dueCount % senders.size()));
+      sender.socket.writeTextMessage(sender.framePrefix + dueAt + "}");
+      dueCount++;
+      if (inWindow(dueAt)) {
+        sent++;
+      }
+    }
+  }
+
+  Future<Void> stopSending() {
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(now -> {
+      vertx.cancelTimer(timer);
+      stopped.complete();
+    });
+    return stopped.future();
+  }
+
+  /** The counts so far, read on the event loop. */
+  Future<Counts> counts() {
+    Promise<Counts> counts = Promise.promise();
+    context.runOnContext(now -> counts.complete(new Counts(sent, received, errors, latencyMicros.copy())));
+    return counts.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return client.close();
+  }
+
+  record Counts(long sent, long received, long errors, Histogram latencyMicros) {
+  }
+
+  private record Endpoint(WebSocket socket, String framePrefix) {
+  }
+}
