@@ -15,7 +15,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out="$root/loadtest/target/cluster"
-read -r -a mvn_args <<< "${MVN_ARGS:-}"
 read -r -a generator_java_opts <<< "${GENERATOR_JAVA_OPTS:--Xmx1g}"
 for arg in "$@"; do
   case "$arg" in
@@ -25,13 +24,10 @@ for arg in "$@"; do
   esac
 done
 
-echo "compiling the benchmark"
-mvn -q -B "${mvn_args[@]}" -pl loadtest -am package dependency:build-classpath -DskipTests \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-classpath="$root/loadtest/target/test-classes:$(cat "$root/loadtest/target/test-classpath.txt")"
-
 # shellcheck source=lib/local-cluster.sh
 . "$root/loadtest/lib/local-cluster.sh"
+echo "compiling the benchmark"
+classpath=$(loadtest_classpath)
 trap cluster_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

@@ -105,3 +105,12 @@ cluster_ws_urls() {
   urls=$(printf 'ws://127.0.0.1:%s,' "${cluster_ports[@]}")
   echo "${urls%,}"
 }
+
+# Compiles the load generators that run outside Gatling and prints their class path.
+loadtest_classpath() {
+  local mvn_args
+  read -r -a mvn_args <<< "${MVN_ARGS:-}"
+  (cd "$root" && mvn -q -B "${mvn_args[@]}" -pl loadtest -am package dependency:build-classpath -DskipTests \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2 || return 1
+  echo "$root/loadtest/target/test-classes:$(cat "$root/loadtest/target/test-classpath.txt")"
+}

@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,24 +73,8 @@ final class RelayGenerator extends VerticleBase {
   }
 
   private Future<Endpoint> connect(URI node, String name, String peer) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(node.getHost()).setPort(node.getPort()).setURI(node.getPath());
-    return client.connect(options).compose(socket -> {
-      Promise<Endpoint> loggedIn = Promise.promise();
-      socket.textMessageHandler(frame -> {
-        if (!loggedIn.future().isComplete()) {
-          if (frame.contains("\"login-ok\"")) {
-            loggedIn.complete(new Endpoint(socket, FRAME_START + peer + FRAME_MIDDLE));
-          } else {
-            loggedIn.fail("login of " + name + " refused: " + frame);
-          }
-          return;
-        }
-        onFrame(frame);
-      });
-      socket.writeTextMessage("{\"type\":\"login\",\"name\":\"" + name + "\"}");
-      return loggedIn.future();
-    });
+    return WsLogin.logIn(client, node, name, this::onFrame)
+        .map(socket -> new Endpoint(socket, FRAME_START + peer + FRAME_MIDDLE));
   }
 
   private void onFrame(String frame) {
