@@ -13,7 +13,9 @@
 # (metrics-<port>-peak.txt). Gatling's report: loadtest/target/gatling/.
 #
 # Environment: NODE_JAVA_OPTS (default -Xmx1g) for the nodes' JVMs; MVN_ARGS, extra Maven arguments
-# (e.g. -o); RUN_TIMEOUT_SECONDS (default 1800), the most the Gatling run may take.
+# (e.g. -o); RUN_TIMEOUT_SECONDS (default 1800), the most the Gatling run may take; WARMUP_ARGS, -D
+# parameters of a first run of the same simulation whose figures do not count (e.g. "-Dpairs=200");
+# NODE_FLAGS and NODE_JAR, see lib/local-cluster.sh.
 # Exit status: Maven's (non-zero when a check or an assertion failed), or 1 if the cluster did not start.
 set -euo pipefail
 
@@ -76,6 +78,15 @@ ports=("${cluster_ports[@]}")
 sampler=$!
 
 base_urls=$(cluster_ws_urls)
+if [ -n "${WARMUP_ARGS:-}" ]; then
+  # A freshly started JVM compiles its hot code under the first load; a warm-up run first, so that the
+  # measured run sees nodes in their steady state. Its report is kept too (the older one).
+  read -r -a warmup_args <<< "$WARMUP_ARGS"
+  echo "warm-up run: $simulation ${warmup_args[*]}"
+  mvn -B -q "${mvn_args[@]}" -pl loadtest -am verify -DskipTests \
+    -Dgatling.simulationClass="$simulation" -DbaseUrls="$base_urls" "${warmup_args[@]}" > "$out/warmup.log" 2>&1 \
+    || echo "the warm-up run failed (see $out/warmup.log); going on with the measured run" >&2
+fi
 started=$(date +%s)
 set +e
 # -am builds shared-model and signaling-node in the same reactor, so the simulation's dependency on
