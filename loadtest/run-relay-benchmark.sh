@@ -6,7 +6,9 @@
 #   RATES="1000 2000 5000" loadtest/run-relay-benchmark.sh -Dpairs=200 -DdurationSeconds=30
 #
 # Environment: RATES (messages per second, one run each; default "1000"), NODES (default 2),
-# NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o).
+# NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o), NODE_CPUS and
+# GENERATOR_CPUS (taskset -c lists, e.g. NODE_CPUS=1 GENERATOR_CPUS=0: nodes and generator on cores of
+# their own).
 # -D parameters go to the benchmark (see RelayBenchmark: pairs, warmupSeconds, durationSeconds, loops).
 # Summaries are appended to loadtest/target/relay-benchmark.txt; each node's /metrics after the last run
 # and its log are under loadtest/target/cluster/. Exit status: 1 if any run lost a message or got an error.
@@ -33,10 +35,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 cluster_start "${NODES:-2}"
 
+launcher=()
+if [ -n "${GENERATOR_CPUS:-}" ]; then
+  launcher=(taskset -c "$GENERATOR_CPUS")
+fi
 status=0
 for rate in ${RATES:-1000}; do
   echo "relaying $rate messages/s"
-  java "${generator_java_opts[@]}" -cp "$classpath" -DbaseUrls="$(cluster_ws_urls)" -Drate="$rate" \
+  "${launcher[@]}" java "${generator_java_opts[@]}" -cp "$classpath" -DbaseUrls="$(cluster_ws_urls)" -Drate="$rate" \
     -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
 done
 cluster_save_metrics

@@ -7,7 +7,8 @@
 # After cluster_start: cluster_ports (HTTP ports, from 18081), cluster_pids, cluster_jar.
 # Environment: NODE_JAVA_OPTS (default -Xmx1g) for the nodes' JVMs; NODE_FLAGS, extra node flags for every
 # node (e.g. "--event-loops 1"); NODE_JAR, the node jar to run (default: signaling-node/target's, built
-# when missing), e.g. an older build to compare with.
+# when missing), e.g. an older build to compare with; NODE_CPUS, the CPUs the nodes may run on (taskset
+# -c syntax, e.g. "1"), to keep them off the load generator's.
 
 cluster_ports=()
 cluster_pids=()
@@ -19,8 +20,11 @@ cluster_start() {
   shift
   local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
   local name="loadtest-$(date +%s)-$$"
-  local java_opts node_flags
+  local java_opts node_flags launcher=()
   read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
+  if [ -n "${NODE_CPUS:-}" ]; then
+    launcher=(taskset -c "$NODE_CPUS")
+  fi
   read -r -a node_flags <<< "${NODE_FLAGS:-}"
   if [ ! -f "$jar" ]; then
     echo "building $jar"
@@ -45,7 +49,7 @@ cluster_start() {
   local flags=(--max-connections-per-ip 100000)
   echo "starting $count nodes (cluster $name) on 127.0.0.1:${cluster_ports[*]}; logs in $out"
   for port in "${cluster_ports[@]}"; do
-    java "${java_opts[@]}" -jar "$cluster_jar" \
+    "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
       --http-host 127.0.0.1 --http-port "$port" \
       --cluster-host 127.0.0.1 --cluster-port "$cluster_hazelcast_port" --cluster-members 127.0.0.1 \
       --cluster-name "$name" --drain-seconds 2 "${flags[@]}" "${node_flags[@]}" "$@" \
