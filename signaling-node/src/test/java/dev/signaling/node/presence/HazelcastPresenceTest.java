@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.node.SignalingNode;
 import dev.signaling.node.support.TestCluster;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,20 @@ class HazelcastPresenceTest extends PresenceContractTest {
 
     // A few threads may start meanwhile for other reasons (pools growing); 1000 lookups must not add 1000.
     assertThat(threads.getTotalStartedThreadCount() - startedBefore).isLessThan(50);
+  }
+
+  /** Relays continue on their connection's event loop, where their state lives; never on Hazelcast's threads. */
+  @Test
+  void answersArriveOnTheCallersEventLoop() {
+    String name = "user-" + UUID.randomUUID();
+    await(presence().claim(name, new PresenceEntry(node(0).nodeId(), "s1")));
+    Context loop = node(0).vertx().getOrCreateContext();
+    CompletableFuture<Boolean> onCallersLoop = new CompletableFuture<>();
+
+    loop.runOnContext(ignored -> presence().lookup(name).onComplete(answer ->
+        onCallersLoop.complete(Vertx.currentContext() == loop && answer.result() != null)));
+
+    assertThat(onCallersLoop).succeedsWithin(TestCluster.TIMEOUT).isEqualTo(true);
   }
 
   private static SignalingNode node(int index) {
