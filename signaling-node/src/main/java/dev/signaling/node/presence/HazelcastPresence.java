@@ -2,23 +2,20 @@ package dev.signaling.node.presence;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
-import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import dev.signaling.node.cluster.HazelcastFutures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
@@ -36,6 +33,7 @@ public final class HazelcastPresence implements Presence {
   private final Vertx vertx;
   private final IMap<String, PresenceEntry> map;
   private final RecentLocations recent = new RecentLocations(RECENT_LOCATIONS);
+  private final Map<String, Future<PresenceEntry>> relocating = new ConcurrentHashMap<>();
 
   public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -81,6 +79,26 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
+  public Future<PresenceEntry> locateAgain(String name) {
+    recent.forget(name);
+    // One lookup for all who ask while it is in flight: frames of one sender retried one after the other
+    // then go on in the order they asked, which separate lookups, answered in any order, would not keep.
+    Future<PresenceEntry> asked = relocating.get(name);
+    if (asked != null) {
+      return asked;
+    }
+    Future<PresenceEntry> fresh = lookup(name);
+    relocating.put(name, fresh);
+    fresh.onComplete(found -> {
+      relocating.remove(name, fresh);
+      if (found.succeeded() && found.result() != null) {
+        recent.remember(name, found.result());
+      }
+    });
+    return fresh;
+  }
+
+  @Override
   public Future<Boolean> release(String name, String session) {
     return HazelcastFutures.onCallerContext(vertx,
         map.submitToKey(name, new ReleaseIfSession(session)));
@@ -111,33 +129,17 @@ public final class HazelcastPresence implements Presence {
   }
 
   /** Drops what this node remembers of a user when its entry changes anywhere in the cluster. */
-  static final class ForgetOnChange implements EntryAddedListener<String, PresenceEntry>,
-      EntryUpdatedListener<String, PresenceEntry>, EntryRemovedListener<String, PresenceEntry>,
-      EntryEvictedListener<String, PresenceEntry>, EntryMergedListener<String, PresenceEntry>,
-      MapClearedListener {
+  static final class ForgetOnChange extends EntryAdapter<String, PresenceEntry>
+      implements EntryMergedListener<String, PresenceEntry> {
     private final RecentLocations recent;
 
     ForgetOnChange(RecentLocations recent) {
       this.recent = recent;
     }
 
+    /** Added, updated, removed, evicted or expired. */
     @Override
-    public void entryAdded(EntryEvent<String, PresenceEntry> event) {
-      recent.forget(event.getKey());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, PresenceEntry> event) {
-      recent.forget(event.getKey());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, PresenceEntry> event) {
-      recent.forget(event.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, PresenceEntry> event) {
+    public void onEntryEvent(EntryEvent<String, PresenceEntry> event) {
       recent.forget(event.getKey());
     }
 
@@ -146,8 +148,9 @@ public final class HazelcastPresence implements Presence {
       recent.forget(event.getKey());
     }
 
+    /** Cleared or evicted as a whole. */
     @Override
-    public void mapCleared(MapEvent event) {
+    public void onMapEvent(MapEvent event) {
       recent.clear();
     }
   }

@@ -18,9 +18,18 @@ public interface Presence extends NodeScopedState {
   /**
    * Where {@code name} is connected, answered from what this node learnt lately when it can: fast, but
    * possibly out of date by the time it takes a change to reach this node. Whoever uses the answer must
-   * check it (a delivery to a session that is no longer there) and then ask {@link #lookup}.
+   * check it (a delivery to a session that is no longer there) and then ask {@link #locateAgain}.
    */
   default Future<PresenceEntry> locate(String name) {
+    return lookup(name);
+  }
+
+  /**
+   * Where {@code name} is connected according to the presence map itself, for when an answer of
+   * {@link #locate} turned out to be out of date: what this node remembered of the user is replaced by
+   * the map's answer, so that the next {@code locate} does not repeat the mistake.
+   */
+  default Future<PresenceEntry> locateAgain(String name) {
     return lookup(name);
   }
 

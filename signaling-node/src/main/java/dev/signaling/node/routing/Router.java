@@ -104,7 +104,7 @@ public final class Router {
       if (!isGone(failure)) {
         return delivered;
       }
-      return presence.lookup(target).transform(fresh -> {
+      return presence.locateAgain(target).transform(fresh -> {
         if (fresh.failed() || fresh.result() == null || fresh.result().equals(entry)) {
           return delivered;
         }

@@ -33,6 +33,22 @@ abstract class PresenceContractTest {
   }
 
   @Test
+  void locatingAgainAnswersWhatTheMapHoldsNowAndLocatingFollowsIt() {
+    String name = name();
+    PresenceEntry first = new PresenceEntry("node-a", "s1");
+    PresenceEntry second = new PresenceEntry("node-b", "s2");
+    await(presence().claim(name, first));
+    assertThat(await(otherNodesPresence().locate(name))).isEqualTo(first);
+
+    await(presence().claim(name, second));
+
+    assertThat(await(otherNodesPresence().locateAgain(name))).isEqualTo(second);
+    assertThat(await(otherNodesPresence().locate(name))).isEqualTo(second);
+    await(presence().release(name, "s2"));
+    assertThat(await(otherNodesPresence().locateAgain(name))).isNull();
+  }
+
+  @Test
   void anUnknownNameIsNotOnline() {
     assertThat(await(presence().lookup(name()))).isNull();
   }

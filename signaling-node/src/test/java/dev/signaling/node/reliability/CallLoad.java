@@ -43,6 +43,21 @@ final class CallLoad {
   /** Picks the node a user connects to; {@code attempt} counts failed attempts of this reconnect. */
   interface Placement {
     Endpoint pick(User user, Endpoint previous, int attempt);
+
+    /**
+     * Users spread round the three endpoints; one that reconnects tries the other two in turn, never the
+     * endpoint it lost.
+     */
+    static Placement spreadOverThree(List<Endpoint> endpoints) {
+      return (user, previous, attempt) -> {
+        if (previous == null) {
+          return endpoints.get(user.index % 3);
+        }
+        List<Endpoint> others = new ArrayList<>(endpoints);
+        others.remove(previous);
+        return others.get((user.index + attempt) % 2);
+      };
+    }
   }
 
   /** One user of the load. */

@@ -20,7 +20,6 @@ import dev.signaling.node.support.Measurements;
 import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,14 +67,8 @@ class FreezeUnderLoadIT {
           new Endpoint("B", "127.0.0.1", frozenNode.httpPort()),
           new Endpoint("C", "127.0.0.1", survivorNode.httpPort()));
       Ledger ledger = new Ledger();
-      CallLoad load = new CallLoad(cluster.clientVertx(), ledger, "f", USERS, ROOM_SIZE, (user, previous, attempt) -> {
-        if (previous == null) {
-          return endpoints.get(user.index % 3);
-        }
-        List<Endpoint> others = new ArrayList<>(endpoints);
-        others.remove(previous);
-        return others.get((user.index + attempt) % 2);
-      }, 150, 450, Duration.ofSeconds(40));
+      CallLoad load = new CallLoad(cluster.clientVertx(), ledger, "f", USERS, ROOM_SIZE,
+          CallLoad.Placement.spreadOverThree(endpoints), 150, 450, Duration.ofSeconds(40));
       try {
         load.connectAll(50, Duration.ofSeconds(30));
         List<User> onB = load.users().stream().filter(user -> user.index % 3 == 1).toList();

@@ -19,7 +19,6 @@ import dev.signaling.node.support.TestCluster;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,14 +77,7 @@ class PartitionHealIT {
       List<Endpoint> endpoints = List.of(ea, eb, el);
       Ledger ledger = new Ledger();
       CallLoad load = new CallLoad(majority.clientVertx(), ledger, "p", USERS, ROOM_SIZE,
-          (user, previous, attempt) -> {
-            if (previous == null) {
-              return endpoints.get(user.index % 3);
-            }
-            List<Endpoint> others = new ArrayList<>(endpoints);
-            others.remove(previous);
-            return others.get((user.index + attempt) % 2);
-          }, 150, 450, Duration.ofSeconds(40));
+          CallLoad.Placement.spreadOverThree(endpoints), 150, 450, Duration.ofSeconds(40));
       try {
         load.connectAll(30, Duration.ofSeconds(30));
         List<User> onLone = load.users().stream().filter(user -> user.index % 3 == 2).toList();
