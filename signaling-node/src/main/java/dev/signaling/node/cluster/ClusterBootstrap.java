@@ -48,7 +48,7 @@ public final class ClusterBootstrap {
       ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
       LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),
           hazelcast.getCluster().getLocalMember().getAddress(), view.members().size());
-      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast),
+      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast, config.deliveryTimeout()),
           new HazelcastRoomRegistry(vertx, hazelcast));
     });
   }

@@ -43,7 +43,7 @@ public enum Setting {
   EVENT_LOOPS("", "Event-loop threads, which do all the node's work but Hazelcast's; default: one per core."),
   VERTICLE_INSTANCES("", "WebSocket verticle instances sharing the port; default: one per event loop."),
   LOGIN_TIMEOUT_SECONDS("10", "A connection without a successful login is closed after this."),
-  DELIVERY_TIMEOUT_MS("3000", "How long a relay waits for the target's node to confirm the write."),
+  DELIVERY_TIMEOUT_MS("3000", "How long a relay waits for the presence map to locate the target, and for the target's node to confirm the write."),
   MAX_ROOMS_PER_USER("16", "Rooms one session may be in at once (too-many-rooms beyond)."),
   MAX_ROOM_MEMBERS("100", "Members a room may have (room-full beyond)."),
   PRESENCE_RECONCILE_SECONDS("10",

@@ -14,9 +14,10 @@ import com.hazelcast.query.Predicates;
 import dev.signaling.node.cluster.HazelcastFutures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Presence in a Hazelcast map shared by the cluster. Single-key operations use Hazelcast's async API;
@@ -33,10 +34,16 @@ public final class HazelcastPresence implements Presence {
   private final Vertx vertx;
   private final IMap<String, PresenceEntry> map;
   private final RecentLocations recent = new RecentLocations(RECENT_LOCATIONS);
-  private final Map<String, Future<PresenceEntry>> relocating = new ConcurrentHashMap<>();
+  private final Duration lookupTimeout;
 
-  public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast) {
+  /**
+   * @param lookupTimeout how long a lookup may take: a member that holds the entry but does not answer
+   *     (frozen, cut off) would otherwise hold every relay behind it for Hazelcast's own, much longer,
+   *     timeout
+   */
+  public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast, Duration lookupTimeout) {
     this.vertx = vertx;
+    this.lookupTimeout = lookupTimeout;
     this.map = hazelcast.getMap(MAP_NAME);
     // Without values: the key is all it takes to drop an entry, and events stay small.
     map.addEntryListener(new ForgetOnChange(recent), false);
@@ -60,42 +67,21 @@ public final class HazelcastPresence implements Presence {
     return HazelcastFutures.onCallerContext(vertx, map.putAsync(name, entry));
   }
 
+  /** Fails with a {@link java.util.concurrent.TimeoutException} when the map has not answered in time. */
   @Override
   public Future<PresenceEntry> lookup(String name) {
-    return HazelcastFutures.onCallerContext(vertx, map.getAsync(name));
+    return HazelcastFutures.onCallerContext(vertx, map.getAsync(name))
+        .timeout(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public Future<PresenceEntry> locate(String name) {
-    PresenceEntry known = recent.get(name);
-    if (known != null) {
-      return Future.succeededFuture(known);
-    }
-    return lookup(name).andThen(found -> {
-      if (found.succeeded() && found.result() != null) {
-        recent.remember(name, found.result());
-      }
-    });
+    return recent.locate(name, this::lookup);
   }
 
   @Override
   public Future<PresenceEntry> locateAgain(String name) {
-    recent.forget(name);
-    // One lookup for all who ask while it is in flight: frames of one sender retried one after the other
-    // then go on in the order they asked, which separate lookups, answered in any order, would not keep.
-    Future<PresenceEntry> asked = relocating.get(name);
-    if (asked != null) {
-      return asked;
-    }
-    Future<PresenceEntry> fresh = lookup(name);
-    relocating.put(name, fresh);
-    fresh.onComplete(found -> {
-      relocating.remove(name, fresh);
-      if (found.succeeded() && found.result() != null) {
-        recent.remember(name, found.result());
-      }
-    });
-    return fresh;
+    return recent.locateAgain(name, this::lookup);
   }
 
   @Override

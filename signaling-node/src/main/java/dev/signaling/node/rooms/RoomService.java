@@ -52,7 +52,7 @@ public final class RoomService {
       if (already != null) {
         // Already a member: answer with the room as it is now, not as it was at the first join.
         return already.joined.compose(joinedState -> session.deliver(
-            ServerMessages.joined(room, newest(local, joinedState).members().keySet(), id)));
+            ServerMessages.joined(room, newest(local, joinedState).members().keySet(), id), ""));
       }
       if (joined.size() >= maxRoomsPerUser) {
         return Future.failedFuture(new Refusal(ErrorCode.TOO_MANY_ROOMS,
@@ -77,7 +77,7 @@ public final class RoomService {
       if (member == null) {
         return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
       }
-      return forget(local, member).compose(left -> session.deliver(ServerMessages.left(room, id)));
+      return forget(local, member).compose(left -> session.deliver(ServerMessages.left(room, id), ""));
     });
   }
 
@@ -141,7 +141,7 @@ public final class RoomService {
       return Future.succeededFuture();
     }
     Future<Void> answered = member.session.deliver(
-        ServerMessages.joined(local.name, outcome.state().members().keySet(), id));
+        ServerMessages.joined(local.name, outcome.state().members().keySet(), id), "");
     member.joinedAs(outcome.state());
     member.queued.forEach(state -> announce(local.name, member, state));
     member.queued.clear();
@@ -168,7 +168,7 @@ public final class RoomService {
     }
     for (RoomChange change : state.changes()) {
       if (!change.name().equals(member.session.name())) {
-        member.session.deliver(ServerMessages.presence(room, change.name(), change.online()));
+        member.session.deliver(ServerMessages.presence(room, change.name(), change.online()), "");
       }
     }
   }

@@ -6,7 +6,10 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a frame to sessions of this node; used for local targets and for deliveries from other nodes. */
+/**
+ * Writes a frame to sessions of this node; used for local targets and for deliveries from other nodes.
+ * Results complete on the caller's context, whichever event loops the sessions are on.
+ */
 final class LocalDelivery {
   private LocalDelivery() {
   }
@@ -37,9 +40,6 @@ final class LocalDelivery {
     if (session == null) {
       return Future.succeededFuture(false);
     }
-    if (!sender.isEmpty()) {
-      session.talkedWith(sender);
-    }
-    return session.deliver(frame).transform(written -> Future.succeededFuture(written.succeeded()));
+    return session.deliver(frame, sender).transform(written -> Future.succeededFuture(written.succeeded()));
   }
 }

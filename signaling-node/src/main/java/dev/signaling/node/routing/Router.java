@@ -1,5 +1,6 @@
 package dev.signaling.node.routing;
 
+import dev.signaling.node.async.OwnerContext;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.session.LocalSessions;
@@ -75,17 +76,24 @@ public final class Router {
     return presence.release(session.name(), session.id());
   }
 
-  /** A queue that relays one sender's frames in the order it sent them. */
+  /** A queue that relays the frames of one sender, whose event loop is the calling one, in order. */
   public RelayQueue newRelayQueue() {
-    return new RelayQueue();
+    return new RelayQueue(OwnerContext.ofCaller());
   }
 
   /**
    * Where {@code target} is connected, the lookup a relay to a user starts with: from what this node
-   * learnt lately when it can, so possibly out of date; {@link #deliver} checks it.
+   * learnt lately when it can, so possibly out of date; {@link #deliver} checks it. Fails with
+   * server-unavailable when the presence map does not answer within the delivery timeout: the frame is
+   * then known not to be delivered.
    */
   public Future<PresenceEntry> locate(String target) {
-    return presence.locate(target);
+    return presence.locate(target).recover(Router::presenceUnavailable);
+  }
+
+  private static Future<PresenceEntry> presenceUnavailable(Throwable failure) {
+    return Future.failedFuture(new Refusal(ErrorCode.SERVER_UNAVAILABLE,
+        "Could not look up where the target is in time; the message was not delivered."));
   }
 
   /**
@@ -105,7 +113,11 @@ public final class Router {
         return delivered;
       }
       return presence.locateAgain(target).transform(fresh -> {
-        if (fresh.failed() || fresh.result() == null || fresh.result().equals(entry)) {
+        if (fresh.failed()) {
+          // Not delivered where it was sent; where the user is now is not known.
+          return presenceUnavailable(fresh.cause()).mapEmpty();
+        }
+        if (fresh.result() == null || fresh.result().equals(entry)) {
           return delivered;
         }
         return deliverTo(sender, target, fresh.result(), frame);

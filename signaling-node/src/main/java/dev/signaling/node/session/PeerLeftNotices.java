@@ -34,15 +34,16 @@ public final class PeerLeftNotices {
   /**
    * Users of a departed node are gone: this node's sessions that talked with them are told. Whichever
    * node reaped them publishes the names to every node (see {@code SignalingNode}), and each tells its
-   * own sessions.
+   * own sessions. Each session checks its own few recent peers against the names, on its own event loop:
+   * the work grows with the sessions and their recent peers, not with sessions times departed users.
    */
   public void usersGone(Set<String> names) {
     for (Session session : sessions.all()) {
-      for (String name : names) {
-        if (session.talkedWithin(name, WINDOW)) {
-          session.deliver(ServerMessages.peerLeft(name, "node-failure"));
+      session.owner().run(() -> {
+        for (String peer : session.peersAmong(names, WINDOW)) {
+          session.deliver(ServerMessages.peerLeft(peer, "node-failure"), "");
         }
-      }
+      });
     }
   }
 }

@@ -1,53 +1,61 @@
 package dev.signaling.node.session;
 
+import dev.signaling.node.async.OwnerContext;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.ServerMessages;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 
 /**
- * One logged-in connection: the user's name, the session id that tells this login from any other of the
- * same name, the socket its frames leave through, and whom it talked with lately. Writes may come from
- * any thread; Vert.x keeps them in order on the connection's event loop.
+ * One logged-in client: the user's name, the session id that tells this login from any other of the same
+ * name, where its frames leave, and whom it talked with lately.
+ *
+ * <p>The session's state belongs to its connection's event loop. {@link #deliver} and {@link #replace} may
+ * be called from any thread: they do their work there and hand the result back to the caller's context.
+ * Everything else is called on that event loop only.
  */
 public final class Session {
   /** WebSocket close code for a session ended by policy (replaced, timed out, too slow). */
   public static final short POLICY_VIOLATION = 1008;
-  /** Peers remembered at most; the oldest is forgotten first. */
+  /** Peers remembered at most; the one talked with longest ago is forgotten first. */
   private static final int MAX_RECENT_PEERS = 64;
 
   private final String name;
   private final String id;
-  private final ServerWebSocket socket;
-  private final Context context;
+  private final Outbound out;
+  private final OwnerContext owner;
   private final long maxQueuedChars;
-  private final AtomicLong queuedChars = new AtomicLong();
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private final Map<String, Long> recentPeers = new ConcurrentHashMap<>();
-  private volatile String endReason = "disconnect";
+  // Read by other threads (is the session still there?); written on the owner only.
+  private volatile boolean ended;
+  private long queuedChars;
+  private String endReason = "disconnect";
   // Completed once login-ok is written: a peer may find the session in presence a moment before that,
   // and its frames must not overtake the client's login-ok.
-  private final Promise<Void> opened = Promise.promise();
+  private final Promise<Void> opened;
+  private final Map<String, Long> recentPeers = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_RECENT_PEERS;
+    }
+  };
 
   /**
-   * @param context the event loop of the session's connection
+   * @param owner the event loop of the session's connection
    * @param maxQueuedChars characters written but not yet sent after which the client counts as too slow
    */
-  public Session(String name, String id, ServerWebSocket socket, Context context, long maxQueuedChars) {
+  public Session(String name, String id, Outbound out, OwnerContext owner, long maxQueuedChars) {
     this.name = name;
     this.id = id;
-    this.socket = socket;
-    this.context = context;
+    this.out = out;
+    this.owner = owner;
     this.maxQueuedChars = maxQueuedChars;
+    this.opened = owner.promise();
   }
 
   public String name() {
@@ -58,91 +66,129 @@ public final class Session {
     return id;
   }
 
+  /** The event loop the session's state belongs to. */
+  public OwnerContext owner() {
+    return owner;
+  }
+
+  /** Whether the session is over; may be asked from any thread. */
   public boolean isEnded() {
-    return ended.get();
+    return ended;
   }
 
   /** Why the session ended: disconnect, logout, replaced, too-slow. */
   public String endReason() {
+    owner.check();
     return endReason;
   }
 
   public void endingBecause(String reason) {
+    owner.check();
     endReason = reason;
   }
 
   /** Writes the login answer; frames delivered before it are written after it. */
   public Future<Void> open(String loginOk) {
-    return socket.writeTextMessage(loginOk).andThen(written -> opened.tryComplete());
+    owner.check();
+    Future<Void> written = out.write(loginOk);
+    opened.tryComplete();
+    return written;
   }
 
   /**
-   * Writes a frame; completes once it is written to the socket. A client that lets more than the
-   * configured bytes pile up unread is closed rather than allowed to hold the node's memory.
+   * Writes a frame from {@code sender} (empty for the server's own notices); completes, on the caller's
+   * context, once it is written. Written on the session's own event loop, so that "is the session still
+   * open" and the write happen in one step: a frame can never slip in behind go-away or a close. A client
+   * that lets more than the configured bytes pile up unread is closed rather than allowed to hold the
+   * node's memory.
    */
-  public Future<Void> deliver(String frame) {
-    if (Vertx.currentContext() != context) {
-      // Written on the connection's own event loop, so that "is the session still open" and the write
-      // happen in one step there: a frame can never slip in behind go-away or a close.
-      Promise<Void> written = Promise.promise();
-      context.runOnContext(ignored -> deliverHere(frame).onComplete(written));
-      return written.future();
+  public Future<Void> deliver(String frame, String sender) {
+    if (owner.isCurrent()) {
+      return deliverHere(frame, sender);
     }
-    return deliverHere(frame);
+    Promise<Void> written = Promise.promise();
+    Future<Void> result = OwnerContext.onCaller(written.future());
+    owner.run(() -> deliverHere(frame, sender).onComplete(written));
+    return result;
   }
 
-  private Future<Void> deliverHere(String frame) {
-    if (ended.get()) {
+  private Future<Void> deliverHere(String frame, String sender) {
+    owner.check();
+    if (ended) {
       return Future.failedFuture(new SessionEndedException());
     }
-    // Counted here rather than read from the socket: what matters is what this node holds for the client,
-    // whichever thread wrote it.
+    if (!sender.isEmpty()) {
+      talkedWith(sender);
+    }
     int size = frame.length();
-    if (queuedChars.addAndGet(size) > maxQueuedChars && ended.compareAndSet(false, true)) {
-      endReason = "too-slow";
-      socket.close(POLICY_VIOLATION, "too slow");
+    if (queuedChars + size > maxQueuedChars) {
+      end("too-slow");
+      out.close(POLICY_VIOLATION, "too slow");
+      return Future.failedFuture(new SessionEndedException());
     }
-    Future<Void> written = opened.future().isComplete() ? socket.writeTextMessage(frame)
-        : opened.future().compose(ignored -> socket.writeTextMessage(frame));
-    return written.andThen(done -> queuedChars.addAndGet(-size));
+    queuedChars += size;
+    Future<Void> written = opened.future().isComplete() ? out.write(frame)
+        : opened.future().compose(ignored -> ended ? Future.failedFuture(new SessionEndedException()) : out.write(frame));
+    return written.andThen(done -> queuedChars -= size);
   }
 
-  /** Tells the client a newer login took its name, then closes the connection. */
+  /** Tells the client a newer login took its name, then closes the connection. Any thread. */
   public void replace() {
-    if (ended.compareAndSet(false, true)) {
-      endReason = "replaced";
-      opened.tryComplete();
-      socket.writeTextMessage(ServerMessages.error(ErrorCode.SESSION_REPLACED, null, null, null))
-          .eventually(() -> socket.close(POLICY_VIOLATION, ErrorCode.SESSION_REPLACED.code()));
-    }
+    owner.run(() -> {
+      if (ended) {
+        return;
+      }
+      end("replaced");
+      out.write(ServerMessages.error(ErrorCode.SESSION_REPLACED, null, null, null))
+          .eventually(() -> {
+            out.close(POLICY_VIOLATION, ErrorCode.SESSION_REPLACED.code());
+            return Future.succeededFuture();
+          });
+    });
   }
 
-  /** Marks the session over once its connection has closed. */
+  /** Marks the session over: nothing more is delivered to it. */
   public void markEnded() {
-    ended.set(true);
+    owner.check();
+    ended = true;
     opened.tryComplete();
+  }
+
+  private void end(String reason) {
+    endReason = reason;
+    markEnded();
   }
 
   /** Remembers that this session and {@code peer} exchanged a message just now. */
   public void talkedWith(String peer) {
-    if (recentPeers.size() >= MAX_RECENT_PEERS && !recentPeers.containsKey(peer)) {
-      recentPeers.entrySet().stream().min(Map.Entry.comparingByValue())
-          .ifPresent(oldest -> recentPeers.remove(oldest.getKey(), oldest.getValue()));
-    }
+    owner.check();
     recentPeers.put(peer, System.nanoTime());
   }
 
   /** The peers this session exchanged messages with within {@code window}. */
   public List<String> peersWithin(Duration window) {
-    long since = System.nanoTime() - window.toNanos();
-    return recentPeers.entrySet().stream().filter(entry -> entry.getValue() - since > 0).map(Map.Entry::getKey)
-        .toList();
+    owner.check();
+    return peersWhere(window, null);
   }
 
-  /** Whether this session exchanged messages with {@code peer} within {@code window}. */
-  public boolean talkedWithin(String peer, Duration window) {
-    Long last = recentPeers.get(peer);
-    return last != null && last - (System.nanoTime() - window.toNanos()) > 0;
+  /**
+   * Which of {@code names} this session exchanged messages with within {@code window}: costs one set lookup
+   * per recent peer, however many names there are.
+   */
+  public List<String> peersAmong(Set<String> names, Duration window) {
+    owner.check();
+    return peersWhere(window, names);
+  }
+
+  private List<String> peersWhere(Duration window, Set<String> among) {
+    long since = System.nanoTime() - window.toNanos();
+    List<String> peers = new ArrayList<>();
+    recentPeers.forEach((peer, last) -> {
+      if (last - since > 0 && (among == null || among.contains(peer))) {
+        peers.add(peer);
+      }
+    });
+    return peers;
   }
 
   /** A delivery to a session that has ended. */

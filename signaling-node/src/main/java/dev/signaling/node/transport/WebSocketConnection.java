@@ -1,5 +1,6 @@
 package dev.signaling.node.transport;
 
+import dev.signaling.node.async.OwnerContext;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.RelayQueue;
 import dev.signaling.node.security.Identity;
@@ -10,9 +11,10 @@ import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.MessageDecoder;
 import dev.signaling.protocol.ProtocolException;
 import dev.signaling.protocol.ServerMessages;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol on one WebSocket: login first, then relays, rooms and ICE servers, within the limits one
- * connection is allowed. Every callback runs on the connection's event loop, so the state needs no locking.
+ * connection is allowed. The state belongs to the connection's event loop: socket callbacks run there, and
+ * every result from elsewhere (presence, rooms, other sessions' event loops) is handed back there before it
+ * touches the state.
  */
 final class WebSocketConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -38,7 +42,7 @@ final class WebSocketConnection {
   private enum State { AWAITING_LOGIN, LOGGING_IN, LOGGED_IN, CLOSED }
 
   private final Vertx vertx;
-  private final Context context;
+  private final OwnerContext owner;
   private final ServerWebSocket socket;
   private final NodeServices services;
   private final RelayMetrics metrics;
@@ -51,7 +55,7 @@ final class WebSocketConnection {
   private int inFlight;
   private boolean goingAway;
   private boolean graceOver;
-  private final io.vertx.core.Promise<Void> answered = io.vertx.core.Promise.promise();
+  private final Promise<Void> answered;
   private int strikes;
   private long strikesSince;
   private State state = State.AWAITING_LOGIN;
@@ -61,7 +65,8 @@ final class WebSocketConnection {
 
   WebSocketConnection(Vertx vertx, ServerWebSocket socket, String address, NodeServices services) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.owner = OwnerContext.ofCaller();
+    this.answered = owner.promise();
     this.socket = socket;
     this.address = address;
     this.services = services;
@@ -85,7 +90,7 @@ final class WebSocketConnection {
       socket.close(GOING_AWAY, "no answer to ping");
       return;
     }
-    socket.writePing(io.vertx.core.buffer.Buffer.buffer());
+    socket.writePing(Buffer.buffer());
   }
 
   /**
@@ -96,7 +101,7 @@ final class WebSocketConnection {
    * are answered, so none goes unanswered; {@code DELIVERY_TIMEOUT_MS} bounds the wait.
    */
   void goAway(long reconnectAfterMs) {
-    context.runOnContext(ignored -> {
+    owner.run(() -> {
       if (state == State.CLOSED || goingAway) {
         return;
       }
@@ -120,10 +125,12 @@ final class WebSocketConnection {
 
   /** Counts a client message whose answer (ack or error) is still to come. */
   private void started() {
+    owner.check();
     inFlight++;
   }
 
   private void finished() {
+    owner.check();
     inFlight--;
     settleIfIdle();
   }
@@ -135,6 +142,7 @@ final class WebSocketConnection {
   }
 
   private void onText(String text) {
+    owner.check();
     long now = System.nanoTime();
     lastHeard = now;
     try {
@@ -209,12 +217,12 @@ final class WebSocketConnection {
     } else if (message instanceof ClientMessage.RoomRelay roomRelay) {
       relayToRoom(roomRelay);
     } else if (message instanceof ClientMessage.Join join) {
-      services.rooms().join(session, join.room(), join.id()).onFailure(failed -> {
+      owner.adopt(services.rooms().join(session, join.room(), join.id())).onFailure(failed -> {
         metrics.rejected(codeOf(failed));
         refuse(failed, join.id(), null);
       });
     } else if (message instanceof ClientMessage.Leave leave) {
-      services.rooms().leave(session, leave.room(), leave.id()).onFailure(failed -> {
+      owner.adopt(services.rooms().leave(session, leave.room(), leave.id())).onFailure(failed -> {
         metrics.rejected(codeOf(failed));
         refuse(failed, leave.id(), null);
       });
@@ -235,7 +243,7 @@ final class WebSocketConnection {
     // Frames sent right behind the login wait in the socket until it is decided, rather than being
     // refused as not-logged-in.
     socket.pause();
-    services.authenticator().authenticate(login.name(), login.token()).onComplete(
+    owner.adopt(services.authenticator().authenticate(login.name(), login.token())).onComplete(
         identity -> {
           if (state == State.LOGGING_IN) {
             claim(login, identity);
@@ -253,10 +261,10 @@ final class WebSocketConnection {
   }
 
   private void claim(ClientMessage.Login login, Identity identity) {
-    Session candidate = new Session(identity.name(), UUID.randomUUID().toString(), socket, context,
-        services.config().limits().maxQueuedBytes());
+    Session candidate = new Session(identity.name(), UUID.randomUUID().toString(), new WebSocketOutbound(socket),
+        owner, services.config().limits().maxQueuedBytes());
     session = candidate;
-    claim = services.router().claim(candidate);
+    claim = owner.adopt(services.router().claim(candidate));
     claim.onComplete(claimed -> {
       if (state == State.CLOSED || candidate.isEnded()) {
         // Closed, or already replaced by a newer login elsewhere: no login-ok after session-replaced.
@@ -302,7 +310,7 @@ final class WebSocketConnection {
 
   private void refreshToken(ClientMessage.Token token) {
     Session current = session;
-    services.authenticator().authenticate(current.name(), token.token()).onComplete(
+    owner.adopt(services.authenticator().authenticate(current.name(), token.token())).onComplete(
         identity -> {
           if (state == State.LOGGED_IN) {
             // A token without exp never expires: the connection's deadline goes with the old token.
@@ -328,7 +336,7 @@ final class WebSocketConnection {
     var router = services.router();
     boolean[] remote = new boolean[1];
     started();
-    relays.relay("user:" + target, () -> router.locate(target), entry -> {
+    relays.toUser(target, () -> router.locate(target), entry -> {
       remote[0] = entry != null && !entry.node().equals(router.nodeId());
       return router.deliver(sender.name(), target, entry, frame);
     }).onComplete(
@@ -353,7 +361,7 @@ final class WebSocketConnection {
     Session sender = session;
     String frame = relay.framedFrom(sender.name());
     started();
-    relays.relay("room:" + relay.room(), () -> services.rooms().membersFor(sender, relay.room()),
+    relays.toRoom(relay.room(), () -> services.rooms().membersFor(sender, relay.room()),
             members -> services.router().broadcast(members, sender.name(), frame))
         .onComplete(
             delivered -> {
@@ -430,6 +438,7 @@ final class WebSocketConnection {
   }
 
   private void onClose() {
+    owner.check();
     state = State.CLOSED;
     vertx.cancelTimer(loginTimer);
     vertx.cancelTimer(pingTimer);
@@ -450,6 +459,7 @@ final class WebSocketConnection {
   }
 
   private void send(String frame) {
+    owner.check();
     if (state != State.CLOSED) {
       socket.writeTextMessage(frame);
     }

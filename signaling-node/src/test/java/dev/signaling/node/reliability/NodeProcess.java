@@ -54,7 +54,8 @@ final class NodeProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", jar));
+        // Assertions on, as in the tests' own JVM: a state touched off its event loop fails loudly.
+        "-ea:dev.signaling...", "-jar", jar));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = new HashMap<>();
     env.put("VERTICLE_INSTANCES", "1");

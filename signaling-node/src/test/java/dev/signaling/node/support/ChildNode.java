@@ -34,7 +34,9 @@ public final class ChildNode implements AutoCloseable {
     Path log = Path.of("target", "child-nodes", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        // Assertions on, as in the tests' own JVM: a state touched off its event loop fails loudly.
+        "-ea:dev.signaling...", "-jar", jar));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());

@@ -1,7 +1,10 @@
 package dev.signaling.node.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.signaling.client.SignalingClient;
 import dev.signaling.node.SignalingNode;
+import dev.signaling.node.async.OwnerContext;
 import dev.signaling.node.config.ConfigLoader;
 import dev.signaling.node.config.NodeConfig;
 import io.vertx.core.Future;
@@ -147,5 +150,7 @@ public final class TestCluster implements AutoCloseable {
     }
     nodes.clear();
     clientVertx.close();
+    // Every test that ran nodes in this JVM fails if any of them touched a connection's state off its loop.
+    assertThat(OwnerContext.violations()).as("state touched off its owner's event loop").isEmpty();
   }
 }
