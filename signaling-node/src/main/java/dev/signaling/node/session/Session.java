@@ -34,6 +34,8 @@ public final class Session {
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Map<String, Long> recentPeers = new ConcurrentHashMap<>();
   private volatile String endReason = "disconnect";
+  // Set once the presence map has recorded this session: from then on the node re-asserts its entry.
+  private volatile boolean claimed;
   // Completed once login-ok is written: a peer may find the session in presence a moment before that,
   // and its frames must not overtake the client's login-ok.
   private final Promise<Void> opened = Promise.promise();
@@ -60,6 +62,16 @@ public final class Session {
 
   public boolean isEnded() {
     return ended.get();
+  }
+
+  /** Whether the session's claim on its name has completed: only then is its presence entry re-asserted. */
+  public boolean isClaimed() {
+    return claimed;
+  }
+
+  /** Records that the session's claim on its name has completed. */
+  public void markClaimed() {
+    claimed = true;
   }
 
   /** Why the session ended: disconnect, logout, replaced, too-slow. */
