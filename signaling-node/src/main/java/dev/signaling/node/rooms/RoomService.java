@@ -174,11 +174,14 @@ public final class RoomService {
     // A member's join may have answered a version the watch has not delivered yet.
     long lastSeen = local.members.values().stream().filter(member -> member.seen != null)
         .mapToLong(member -> member.seen.version()).reduce(local.highestVersion, Math::max);
-    return registry.restore(local.name, ours, lastSeen).map(restore -> {
-      // Announced like a watched state; one the watch has meanwhile gone past is old news.
-      if (restore.state().version() >= local.highestVersion) {
-        onState(local, restore.state());
-      }
+    // Read first: a room in place, the rule, costs no write and no entry processor.
+    return registry.get(local.name).compose(stored -> {
+      boolean inPlace = stored.version() >= lastSeen
+          && ours.keySet().stream().allMatch(stored.members()::containsKey);
+      return inPlace ? Future.succeededFuture(new RoomRestore(stored, List.of()))
+          : registry.restore(local.name, ours, lastSeen);
+    }).map(restore -> {
+      // The restored state reaches the members through the watch, in order with every other state.
       removeGhosts(local.name, restore.state());
       return restore.restored().size();
     });
@@ -335,42 +338,5 @@ public final class RoomService {
       });
     });
     return result.future();
-  }
-
-  /** A room with at least one member on this node. */
-  private static final class LocalRoom {
-    final String name;
-    final Map<String, LocalMember> members = new HashMap<>();
-    Future<RoomRegistry.RoomWatch> watch;
-    RoomState latest;
-    /** The highest version watched: a lower one means the room was lost and started again. */
-    long highestVersion;
-
-    LocalRoom(String name) {
-      this.name = name;
-    }
-  }
-
-  /** A session of this node in a room; until its join settles, the room's events wait in {@code queued}. */
-  private static final class LocalMember {
-    final Session session;
-    final Promise<RoomState> joinedPromise = Promise.promise();
-    final Future<RoomState> joined = joinedPromise.future();
-    final List<RoomState> queued = new ArrayList<>();
-    /** The last state the member was told of (its join's, then each announced); null until it joined. */
-    RoomState seen;
-
-    LocalMember(Session session) {
-      this.session = session;
-    }
-
-    void joinedAs(RoomState state) {
-      seen = state;
-      joinedPromise.tryComplete(state);
-    }
-
-    void joinFailed(Refusal refusal) {
-      joinedPromise.tryFail(refusal);
-    }
   }
 }
