@@ -138,16 +138,19 @@ class PartitionHealIT {
         long[] loneRefuses = {-1};
         long[] loneReachesOwn = {-1};
         Poll.until(() -> {
-          Map<String, String> round = TestCluster.await(CallLoad.probe(loneProber, names(load.users())));
-          fromLone.putAll(round);
-          long now = System.nanoTime() - cutAt;
+          // Probed apart: messages to the other side may wait for it to be declared dead.
+          var othersRound = CallLoad.probe(loneProber, names(onMajority));
+          Map<String, String> own = TestCluster.await(CallLoad.probe(loneProber, loneNames));
+          if (loneReachesOwn[0] < 0 && onLone.stream().allMatch(user -> Ledger.ACK.equals(own.get(user.name)))) {
+            loneReachesOwn[0] = System.nanoTime() - cutAt;
+          }
+          Map<String, String> others = TestCluster.await(othersRound);
           if (loneRefuses[0] < 0
-              && onMajority.stream().allMatch(user -> Ledger.PEER_UNAVAILABLE.equals(round.get(user.name)))) {
-            loneRefuses[0] = now;
+              && onMajority.stream().allMatch(user -> Ledger.PEER_UNAVAILABLE.equals(others.get(user.name)))) {
+            loneRefuses[0] = System.nanoTime() - cutAt;
           }
-          if (loneReachesOwn[0] < 0 && onLone.stream().allMatch(user -> Ledger.ACK.equals(round.get(user.name)))) {
-            loneReachesOwn[0] = now;
-          }
+          fromLone.putAll(own);
+          fromLone.putAll(others);
           return loneRefuses[0] >= 0 && loneReachesOwn[0] >= 0;
         }, BOUND, "during the split, the isolated node refuses the majority's users and reaches its own: "
             + fromLone);
