@@ -14,8 +14,10 @@ import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
 import dev.signaling.node.routing.NodeInbox;
+import dev.signaling.node.routing.ReassertionMetrics;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Router;
+import dev.signaling.node.routing.SessionReassertion;
 import dev.signaling.node.security.Authenticators;
 import dev.signaling.node.security.OriginPolicy;
 import dev.signaling.node.session.LocalSessions;
@@ -35,6 +37,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +47,23 @@ public final class SignalingNode {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
   /** How often cluster-wide sizes (presence entries, rooms) are refreshed for the metrics. */
   private static final Duration CLUSTER_GAUGE_INTERVAL = Duration.ofSeconds(15);
+  /** How long a stop waits for a re-assertion pass under way. */
+  private static final Duration REASSERTION_STOP_PATIENCE = Duration.ofSeconds(2);
   /** Where the names of users reaped after their node's death are published to every node. */
   private static final String USERS_GONE_ADDRESS = "signaling.users-gone";
 
   private final ClusterRuntime runtime;
   private final NodeServices services;
   private final NodeReaper reaper;
+  private final SessionReassertion reassertion;
   private final int httpPort;
 
-  private SignalingNode(ClusterRuntime runtime, NodeServices services, NodeReaper reaper, int httpPort) {
+  private SignalingNode(ClusterRuntime runtime, NodeServices services, NodeReaper reaper,
+      SessionReassertion reassertion, int httpPort) {
     this.runtime = runtime;
     this.services = services;
     this.reaper = reaper;
+    this.reassertion = reassertion;
     this.httpPort = httpPort;
   }
 
@@ -94,6 +102,7 @@ public final class SignalingNode {
           }
         });
     reaper.start();
+    SessionReassertion reassertion = reassertSessions(config, runtime, sessions, rooms, registry);
 
     NodeHealth health = new NodeHealth(nodeId, () -> runtime.view().members().size(), sessions::size,
         runtime.view()::isSafe);
@@ -106,6 +115,8 @@ public final class SignalingNode {
     runtime.view().onRejoinAfterSplit(() -> {
       LOG.warn("sending {} connections away: their sessions were dropped with this side of the split",
           connections.size());
+      // Discarded with this side's data, and to stay so: their clients log in again on the winning side.
+      reassertion.setAsideSessionsOpenNow();
       Drain.run(vertx, connections, Duration.ofSeconds(1));
     });
 
@@ -124,8 +135,24 @@ public final class SignalingNode {
           LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}", nodeId,
               config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances(),
               config.managementPort() == 0 ? "" : ", metrics and health on port " + config.managementPort());
-          return new SignalingNode(runtime, services, reaper, port);
+          return new SignalingNode(runtime, services, reaper, reassertion, port);
         });
+  }
+
+  /**
+   * This node re-asserts its sessions' presence entries and room memberships: periodically, and at once
+   * when the cluster may have lost some (a member left), after a merge and when a member joins.
+   */
+  private static SessionReassertion reassertSessions(NodeConfig config, ClusterRuntime runtime,
+      LocalSessions sessions, RoomService rooms, PrometheusMeterRegistry registry) {
+    SessionReassertion reassertion = new SessionReassertion(runtime.vertx(), runtime.view().nodeId(),
+        runtime.presence(), sessions, rooms, config.presenceReassertInterval(), new ReassertionMetrics(registry));
+    runtime.view().onMemberLeft(left -> reassertion.reassertSoon("member " + left + " left"));
+    runtime.view().onMemberJoined(joined -> reassertion.reassertSoon("member " + joined + " joined"));
+    runtime.view().onMergeCompleted(() -> reassertion.reassertSoon("merge completed"));
+    rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));
+    reassertion.start();
+    return reassertion;
   }
 
   public int httpPort() {
@@ -171,7 +198,10 @@ public final class SignalingNode {
   public Future<Void> close() {
     reaper.stop();
     Vertx vertx = runtime.vertx();
-    Future<Void> undeployed = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
+    // A pass under way finishes first (bounded: a cluster that does not answer must not hold the stop up).
+    Future<Void> undeployed = reassertion.stop().timeout(REASSERTION_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+        .otherwiseEmpty()
+        .compose(stopped -> Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty());
     return undeployed
         .eventually(() -> runtime.presence().removeNode(nodeId()))
         .eventually(() -> runtime.rooms().removeNode(nodeId()))

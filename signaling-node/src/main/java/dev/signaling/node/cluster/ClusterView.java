@@ -33,6 +33,19 @@ public interface ClusterView {
     // Views of a cluster that cannot split have nothing to report.
   }
 
+  /**
+   * Calls {@code listener} when this node's rejoin after a split has completed: the cluster's presence
+   * and rooms are the winning side's from now on.
+   */
+  default void onMergeCompleted(Runnable listener) {
+    // Views of a cluster that cannot split have nothing to report.
+  }
+
   /** Calls {@code listener} with the id of each member that leaves or is declared dead. */
   void onMemberLeft(Consumer<String> listener);
+
+  /** Calls {@code listener} with the id of each member that joins (a node starting, or a split healing). */
+  default void onMemberJoined(Consumer<String> listener) {
+    // Nobody else can join a single node.
+  }
 }

@@ -59,7 +59,33 @@ final class HazelcastClusterView implements ClusterView {
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
         LOG.warn("rejoining the cluster after a split: this side's presence and rooms are discarded");
-        context.runOnContext(ignored -> listener.run());
+        onContext("rejoin", listener);
+      }
+    });
+  }
+
+  @Override
+  public void onMergeCompleted(Runnable listener) {
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        LOG.info("rejoined the cluster after a split");
+        onContext("merge", listener);
+      }
+    });
+  }
+
+  @Override
+  public void onMemberJoined(Consumer<String> listener) {
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        String joined = nodeIdOf(event.getMember());
+        onContext("member joined", () -> listener.accept(joined));
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // Reported by onMemberLeft.
       }
     });
   }
@@ -76,7 +102,18 @@ final class HazelcastClusterView implements ClusterView {
       public void memberRemoved(MembershipEvent event) {
         LOG.info("member left: {} ({} members)", describe(event.getMember()), event.getMembers().size());
         String left = nodeIdOf(event.getMember());
-        context.runOnContext(ignored -> listener.accept(left));
+        onContext("member left", () -> listener.accept(left));
+      }
+    });
+  }
+
+  /** Runs a listener on the view's context; a failing listener is logged, never lost in Hazelcast's threads. */
+  private void onContext(String event, Runnable listener) {
+    context.runOnContext(ignored -> {
+      try {
+        listener.run();
+      } catch (RuntimeException bug) {
+        LOG.error("a listener of \"{}\" failed", event, bug);
       }
     });
   }

@@ -16,6 +16,7 @@ import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.PresenceEntrySerializer;
 import dev.signaling.node.rooms.HazelcastRoomRegistry;
 import dev.signaling.node.rooms.JoinOutcomeSerializer;
+import dev.signaling.node.rooms.RoomRestoreSerializer;
 import dev.signaling.node.rooms.RoomStateSerializer;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
@@ -44,7 +45,8 @@ public final class HazelcastConfigFactory {
     config.getSerializationConfig().getCompactSerializationConfig()
         .addSerializer(new PresenceEntrySerializer())
         .addSerializer(new RoomStateSerializer())
-        .addSerializer(new JoinOutcomeSerializer());
+        .addSerializer(new JoinOutcomeSerializer())
+        .addSerializer(new RoomRestoreSerializer());
     return config;
   }
 

@@ -97,6 +97,7 @@ public final class ConfigLoader {
         positive(values, Setting.MAX_ROOMS_PER_USER),
         positive(values, Setting.MAX_ROOM_MEMBERS),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
+        Duration.ofSeconds(positive(values, Setting.PRESENCE_REASSERT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
   }

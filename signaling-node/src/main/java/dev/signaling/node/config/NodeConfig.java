@@ -33,6 +33,7 @@ import java.util.List;
  * @param maxRoomsPerUser rooms one session may be in at once
  * @param maxRoomMembers members a room may have
  * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer members
+ * @param presenceReassertInterval period of the check that this node's sessions all have their entries
  * @param heartbeatInterval Hazelcast heartbeat period
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
  */
@@ -63,6 +64,7 @@ public record NodeConfig(
     int maxRoomsPerUser,
     int maxRoomMembers,
     Duration presenceReconcileInterval,
+    Duration presenceReassertInterval,
     Duration heartbeatInterval,
     Duration maxNoHeartbeat) {
 

@@ -48,6 +48,9 @@ public enum Setting {
   MAX_ROOM_MEMBERS("100", "Members a room may have (room-full beyond)."),
   PRESENCE_RECONCILE_SECONDS("10",
       "Period of the sweep that removes presence entries and room memberships of departed nodes."),
+  PRESENCE_REASSERT_SECONDS("3", "Period of the check that this node's sessions all have their presence entries;"
+      + " on a mismatch, a membership change and every tenth period, missing entries and room memberships are"
+      + " restored."),
   CLUSTER_HEARTBEAT_SECONDS("1", "Hazelcast heartbeat period."),
   CLUSTER_MAX_NO_HEARTBEAT_SECONDS("5", "Silence after which a member is declared dead and its users reaped.");
 

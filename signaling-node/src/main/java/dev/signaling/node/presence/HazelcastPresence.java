@@ -105,6 +105,17 @@ public final class HazelcastPresence implements Presence {
     return vertx.executeBlocking(map::size, false);
   }
 
+  @Override
+  public Future<Integer> countOn(String node) {
+    return new HazelcastPresenceReassertion(vertx, map).countOn(node);
+  }
+
+  @Override
+  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions,
+      java.util.function.Predicate<String> stillHere) {
+    return new HazelcastPresenceReassertion(vertx, map).reassert(node, sessions, stillHere);
+  }
+
   private Future<Set<String>> removeMatching(Predicate<String, PresenceEntry> doomed) {
     // The predicate is evaluated again under each entry's lock, so a user who logged in elsewhere
     // meanwhile keeps the new entry.

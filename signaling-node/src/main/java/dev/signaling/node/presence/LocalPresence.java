@@ -1,6 +1,7 @@
 package dev.signaling.node.presence;
 
 import io.vertx.core.Future;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +49,33 @@ public final class LocalPresence implements Presence {
     return Future.succeededFuture(entries.size());
   }
 
+  @Override
+  public Future<Integer> countOn(String node) {
+    return Future.succeededFuture((int) entries.values().stream().filter(entry -> entry.node().equals(node)).count());
+  }
+
+  @Override
+  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions,
+      Predicate<String> stillHere) {
+    // Stale entries first, as in the cluster: a name they held goes back to the node's session of that name.
+    Set<String> asserted = Set.copyOf(sessions.values());
+    Set<String> removed = removeIf(entry -> entry.node().equals(node)
+        && !asserted.contains(entry.session()) && !stillHere.test(entry.session()));
+    Set<String> restored = new HashSet<>();
+    Set<String> superseded = new HashSet<>();
+    sessions.forEach((name, session) -> {
+      PresenceEntry held = entries.putIfAbsent(name, new PresenceEntry(node, session));
+      if (held == null) {
+        restored.add(name);
+      } else if (!held.session().equals(session)) {
+        superseded.add(name);
+      }
+    });
+    return Future.succeededFuture(new PresenceReassertion(restored, superseded, removed));
+  }
+
   private Set<String> removeIf(Predicate<PresenceEntry> doomed) {
-    Set<String> removed = new java.util.HashSet<>();
+    Set<String> removed = new HashSet<>();
     for (Map.Entry<String, PresenceEntry> entry : entries.entrySet()) {
       if (doomed.test(entry.getValue()) && entries.remove(entry.getKey(), entry.getValue())) {
         removed.add(entry.getKey());

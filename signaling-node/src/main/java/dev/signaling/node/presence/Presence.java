@@ -2,6 +2,8 @@ package dev.signaling.node.presence;
 
 import dev.signaling.node.cluster.NodeScopedState;
 import io.vertx.core.Future;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Who is online and on which node. Futures complete on the caller's Vert.x context; no implementation
@@ -41,6 +43,20 @@ public interface Presence extends NodeScopedState {
 
   /** How many users are online, cluster-wide. */
   Future<Integer> size();
+
+  /** How many entries name {@code node}: a cheap check that a node's sessions all have theirs. */
+  Future<Integer> countOn(String node);
+
+  /**
+   * Makes the entries of {@code node} match its sessions, the node being the authority on them. Each of
+   * {@code sessions} (name to session id: the node's sessions whose claim has completed and that are
+   * still open) gets its entry back where its name has none; a name held by another session is left
+   * alone, since that is a newer login, and reported as superseded. An entry that names {@code node} with
+   * a session that {@code stillHere} denies is removed; {@code stillHere} is asked only after the entries
+   * were read, so a session whose claim is in flight (registered before its entry is written) keeps its
+   * entry.
+   */
+  Future<PresenceReassertion> reassert(String node, Map<String, String> sessions, Predicate<String> stillHere);
 
   @Override
   default String entriesName() {

@@ -45,6 +45,12 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
   }
 
   @Override
+  public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+    return HazelcastFutures.onCallerContext(vertx,
+        map.submitToKey(room, new RoomProcessors.Restore(ours, lastSeenVersion)));
+  }
+
+  @Override
   public Future<RoomState> get(String room) {
     return HazelcastFutures.onCallerContext(vertx, map.getAsync(room))
         .map(state -> state == null ? RoomState.EMPTY : state);

@@ -29,6 +29,11 @@ public final class LocalRoomRegistry implements RoomRegistry {
   }
 
   @Override
+  public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+    return Future.succeededFuture(mutate(room, state -> RoomMutations.restore(state, ours, lastSeenVersion)));
+  }
+
+  @Override
   public Future<RoomState> get(String room) {
     return Future.succeededFuture(rooms.getOrDefault(room, RoomState.EMPTY));
   }

@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * removed, so an empty room costs nothing.
  */
 final class RoomMutations {
+  /** How far above the last version a node saw a room restored after its loss starts. */
+  static final long RESTORED_VERSION_GAP = 1_000;
+
   private RoomMutations() {
   }
 
@@ -65,6 +68,32 @@ final class RoomMutations {
       return new Result<>(current, names);
     }
     return new Result<>(without(current, entry -> doomed.test(entry.getValue())), names);
+  }
+
+  /**
+   * Puts back those of {@code ours} (a node's members) that the room lacks; a name held by another session
+   * is left alone, a newer login's. A room that was lost and started again (at version 1, from a join)
+   * stands below {@code lastSeenVersion}: it is lifted above, or members that joined at a higher version
+   * would take every later state for one they already know. The stored state records no changes: each
+   * node tells its members what differs from the last state they knew (see {@code RoomService}).
+   */
+  static Result<RoomRestore> restore(RoomState current, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+    RoomState state = current == null ? RoomState.EMPTY : current;
+    Map<String, PresenceEntry> members = new LinkedHashMap<>(state.members());
+    List<String> restored = new ArrayList<>();
+    ours.forEach((name, entry) -> {
+      if (members.putIfAbsent(name, entry) == null) {
+        restored.add(name);
+      }
+    });
+    boolean fellBehind = state.version() < lastSeenVersion;
+    if (members.isEmpty() || (restored.isEmpty() && !fellBehind)) {
+      return new Result<>(current, new RoomRestore(state, List.of()));
+    }
+    // A gap, not one more: other nodes may have seen a few states more than this one before the loss.
+    long version = fellBehind ? lastSeenVersion + RESTORED_VERSION_GAP : state.version() + 1;
+    RoomState next = new RoomState(version, members, List.of());
+    return new Result<>(next, new RoomRestore(next, restored));
   }
 
   private static RoomState without(RoomState current, Predicate<Map.Entry<String, PresenceEntry>> leaving) {

@@ -2,6 +2,7 @@ package dev.signaling.node.rooms;
 
 import com.hazelcast.map.EntryProcessor;
 import dev.signaling.node.presence.PresenceEntry;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,6 +70,29 @@ final class RoomProcessors {
     public String[] process(Map.Entry<String, RoomState> entry) {
       return store(entry, RoomMutations.removeMembers(entry.getValue(),
           member -> nodes.contains(member.node()) != keepOnly));
+    }
+  }
+
+  static final class Restore implements EntryProcessor<String, RoomState, RoomRestore> {
+    private final String[] names;
+    private final String[] nodes;
+    private final String[] sessions;
+    private final long lastSeenVersion;
+
+    Restore(Map<String, PresenceEntry> ours, long lastSeenVersion) {
+      this.names = ours.keySet().toArray(String[]::new);
+      this.nodes = ours.values().stream().map(PresenceEntry::node).toArray(String[]::new);
+      this.sessions = ours.values().stream().map(PresenceEntry::session).toArray(String[]::new);
+      this.lastSeenVersion = lastSeenVersion;
+    }
+
+    @Override
+    public RoomRestore process(Map.Entry<String, RoomState> entry) {
+      Map<String, PresenceEntry> ours = new LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        ours.put(names[i], new PresenceEntry(nodes[i], sessions[i]));
+      }
+      return store(entry, RoomMutations.restore(entry.getValue(), ours, lastSeenVersion));
     }
   }
 }

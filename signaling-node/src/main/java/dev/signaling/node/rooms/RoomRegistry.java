@@ -3,6 +3,7 @@ package dev.signaling.node.rooms;
 import dev.signaling.node.cluster.NodeScopedState;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,15 @@ public interface RoomRegistry extends NodeScopedState {
 
   /** Removes {@code name} if it is still the member of that session; completes with whether it was. */
   Future<Boolean> leave(String room, String name, String session);
+
+  /**
+   * Re-asserts a node's members of {@code room} ({@code ours}: name to the session it joined with), the
+   * node being the authority on its sessions: puts back those the room lacks (a name held by another
+   * session is left alone: a newer login's), re-creating a room that was lost, and lifts a room that
+   * stands below {@code lastSeenVersion}, the highest version the node saw, above it. Stores nothing when
+   * everything is in place. Completes with the room as stored afterwards and who was put back.
+   */
+  Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion);
 
   /** The room as stored now; {@link RoomState#EMPTY} when nobody is in it. */
   Future<RoomState> get(String room);

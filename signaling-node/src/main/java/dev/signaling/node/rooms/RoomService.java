@@ -9,11 +9,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this node's sessions: joins and leaves, the presence events each member receives, and the
@@ -23,8 +30,13 @@ import java.util.function.Supplier;
  * watch, so a room message needs no lookup. Presence events reach members in the order the room changed:
  * the watch delivers states in version order, all bookkeeping runs on one context, and a member's
  * {@code joined} answer is written before any event that follows its join.
+ *
+ * <p>The node is the authority on its members: {@link #reassert} puts back memberships the registry lost
+ * (a room whose entry died with its owner and backup), and members are told what differs between the
+ * last state they knew and the restored one, so that nobody keeps a ghost.
  */
 public final class RoomService {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
   private static final int LEAVE_ATTEMPTS = 3;
 
   private final Context context;
@@ -34,6 +46,7 @@ public final class RoomService {
   private final int maxRoomMembers;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
   private final Map<String, Set<String>> roomsOfSession = new HashMap<>();
+  private volatile Runnable onMembershipLost = () -> { };
 
   public RoomService(Vertx vertx, RoomRegistry registry, String nodeId, int maxRoomsPerUser, int maxRoomMembers) {
     this.context = vertx.getOrCreateContext();
@@ -110,9 +123,88 @@ public final class RoomService {
   }
 
   /**
+   * Calls {@code listener} when a room shows that memberships of this node's sessions were lost: it
+   * emptied, or started again below a version this node saw, while members of ours were in it. The
+   * listener is expected to have them {@link #reassert re-asserted}.
+   */
+  public void onMembershipLost(Runnable listener) {
+    this.onMembershipLost = listener;
+  }
+
+  /**
+   * Re-asserts, in every room with members here, the memberships of the members whose join has settled
+   * and whose session is {@code present}; members whose join is under way are left to it. Memberships
+   * the registry holds for sessions of this node that are no longer in the room here are removed.
+   * Completes with how many memberships were put back.
+   */
+  public Future<Integer> reassert(Predicate<Session> present) {
+    return onRoomsContext(() -> {
+      List<Future<Integer>> restores = new ArrayList<>();
+      for (LocalRoom local : List.copyOf(rooms.values())) {
+        restores.add(restore(local, present));
+      }
+      return Future.join(restores).transform(done -> {
+        int restored = 0;
+        for (Future<Integer> restore : restores) {
+          if (restore.succeeded()) {
+            restored += restore.result();
+          } else {
+            LOG.warn("could not re-assert the members of a room; the next pass will", restore.cause());
+          }
+        }
+        return Future.succeededFuture(restored);
+      });
+    });
+  }
+
+  private Future<Integer> restore(LocalRoom local, Predicate<Session> present) {
+    Map<String, PresenceEntry> ours = new LinkedHashMap<>();
+    Set<String> twice = new HashSet<>();
+    for (LocalMember member : local.members.values()) {
+      if (member.seen != null && present.test(member.session)
+          && ours.putIfAbsent(member.session.name(), new PresenceEntry(nodeId, member.session.id())) != null) {
+        twice.add(member.session.name());
+      }
+    }
+    // Two sessions of one name: one of them is being replaced, and the next pass will know which.
+    twice.forEach(ours::remove);
+    if (ours.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    // A member's join may have answered a version the watch has not delivered yet.
+    long lastSeen = local.members.values().stream().filter(member -> member.seen != null)
+        .mapToLong(member -> member.seen.version()).reduce(local.highestVersion, Math::max);
+    // Read first: a room in place, the rule, costs no write and no entry processor.
+    return registry.get(local.name).compose(stored -> {
+      boolean inPlace = stored.version() >= lastSeen
+          && ours.keySet().stream().allMatch(stored.members()::containsKey);
+      return inPlace ? Future.succeededFuture(new RoomRestore(stored, List.of()))
+          : registry.restore(local.name, ours, lastSeen);
+    }).map(restore -> {
+      // The restored state reaches the members through the watch, in order with every other state.
+      removeGhosts(local.name, restore.state());
+      return restore.restored().size();
+    });
+  }
+
+  /**
+   * Removes memberships of this node's sessions that are not in the room here: a restore that crossed the
+   * member's own leave, or a leave that never landed.
+   */
+  private void removeGhosts(String room, RoomState state) {
+    LocalRoom current = rooms.get(room);
+    state.members().forEach((name, entry) -> {
+      if (entry.node().equals(nodeId) && (current == null || !current.members.containsKey(entry.session()))) {
+        registry.leave(room, name, entry.session())
+            .onFailure(failed -> LOG.warn("could not remove a membership of a session no longer here", failed));
+      }
+    });
+  }
+
+  /**
    * The newer of the watched state and the one a member's join returned: the watch may not yet have
    * delivered the state the join produced. While a member of ours is in the room it cannot empty, so
-   * versions of the two are comparable.
+   * versions of the two are comparable; a room lost with its entry is restored above both.
    */
   private static RoomState newest(LocalRoom local, RoomState joinedState) {
     RoomState watched = local.latest;
@@ -149,12 +241,25 @@ public final class RoomService {
   }
 
   private void onState(LocalRoom local, RoomState state) {
-    local.latest = state;
-    if (state == null) {
-      return;
+    boolean oursSettled = local.members.values().stream().anyMatch(member -> member.seen != null);
+    if (state == null || state.version() < local.highestVersion) {
+      if (oursSettled) {
+        // Members of ours were in it: their memberships were lost with the room's entry (its owner and
+        // backup died), not ended. The states stay as they were until ours are restored.
+        onMembershipLost.run();
+        return;
+      }
+      // Emptied by its last members' leaving: a new room may start at version 1.
+      local.latest = null;
+      local.highestVersion = 0;
+      if (state == null) {
+        return;
+      }
     }
+    local.latest = state;
+    local.highestVersion = state.version();
     for (LocalMember member : local.members.values()) {
-      if (member.joinedVersion < 0) {
+      if (member.seen == null) {
         member.queued.add(state);
       } else {
         announce(local.name, member, state);
@@ -162,11 +267,21 @@ public final class RoomService {
     }
   }
 
+  /**
+   * Tells a member who came and went: the state's changes when it follows the last state the member knew
+   * and records some; otherwise the difference between the two. A restored room records none, and may
+   * follow any state (see {@link #reassert}); a state that records none because only a member's session
+   * changed differs in nobody.
+   */
   private static void announce(String room, LocalMember member, RoomState state) {
-    if (state.version() <= member.joinedVersion) {
+    RoomState known = member.seen;
+    if (state.version() <= known.version()) {
       return;
     }
-    for (RoomChange change : state.changes()) {
+    member.seen = state;
+    List<RoomChange> changes = state.version() == known.version() + 1 && !state.changes().isEmpty()
+        ? state.changes() : state.changesSince(known);
+    for (RoomChange change : changes) {
       if (!change.name().equals(member.session.name())) {
         member.session.deliver(ServerMessages.presence(room, change.name(), change.online()), "");
       }
@@ -223,39 +338,5 @@ public final class RoomService {
       });
     });
     return result.future();
-  }
-
-  /** A room with at least one member on this node. */
-  private static final class LocalRoom {
-    final String name;
-    final Map<String, LocalMember> members = new HashMap<>();
-    Future<RoomRegistry.RoomWatch> watch;
-    RoomState latest;
-
-    LocalRoom(String name) {
-      this.name = name;
-    }
-  }
-
-  /** A session of this node in a room; until its join settles, the room's events wait in {@code queued}. */
-  private static final class LocalMember {
-    final Session session;
-    final Promise<RoomState> joinedPromise = Promise.promise();
-    final Future<RoomState> joined = joinedPromise.future();
-    final java.util.List<RoomState> queued = new java.util.ArrayList<>();
-    long joinedVersion = -1;
-
-    LocalMember(Session session) {
-      this.session = session;
-    }
-
-    void joinedAs(RoomState state) {
-      joinedVersion = state.version();
-      joinedPromise.tryComplete(state);
-    }
-
-    void joinFailed(Refusal refusal) {
-      joinedPromise.tryFail(refusal);
-    }
   }
 }

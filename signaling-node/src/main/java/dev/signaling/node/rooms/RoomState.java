@@ -1,6 +1,7 @@
 package dev.signaling.node.rooms;
 
 import dev.signaling.node.presence.PresenceEntry;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,25 @@ public record RoomState(long version, Map<String, PresenceEntry> members, List<R
 
   public boolean isEmpty() {
     return members.isEmpty();
+  }
+
+  /**
+   * Who came and went between {@code earlier} and this state, for states that do not follow each other:
+   * a room restored after its entry was lost, which records no changes of its own.
+   */
+  public List<RoomChange> changesSince(RoomState earlier) {
+    List<RoomChange> differences = new ArrayList<>();
+    for (String name : earlier.members.keySet()) {
+      if (!members.containsKey(name)) {
+        differences.add(new RoomChange(name, false));
+      }
+    }
+    for (String name : members.keySet()) {
+      if (!earlier.members.containsKey(name)) {
+        differences.add(new RoomChange(name, true));
+      }
+    }
+    return differences;
   }
 
   /** The next version: these members, after these changes. */

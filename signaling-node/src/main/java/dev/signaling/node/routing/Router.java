@@ -62,6 +62,7 @@ public final class Router {
     sessions.register(session);
     return presence.claim(session.name(), new PresenceEntry(nodeId, session.id()))
         .onSuccess(previous -> {
+          session.markClaimed();
           if (previous != null && !previous.session().equals(session.id())) {
             replace(session.name(), previous);
           }

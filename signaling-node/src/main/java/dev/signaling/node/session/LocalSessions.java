@@ -23,6 +23,11 @@ public final class LocalSessions {
     return session != null && session.name().equals(name) && !session.isEnded() ? session : null;
   }
 
+  /** Whether {@code sessionId} is registered here, ended or not: until it is released, its entry is its own. */
+  public boolean isRegistered(String sessionId) {
+    return byId.containsKey(sessionId);
+  }
+
   public void unregister(Session session) {
     byId.remove(session.id(), session);
   }

@@ -33,6 +33,8 @@ public final class Session {
   private final long maxQueuedChars;
   // Read by other threads (is the session still there?); written on the owner only.
   private volatile boolean ended;
+  // Set once the presence map has recorded this session: from then on the node re-asserts its entry.
+  private volatile boolean claimed;
   private long queuedChars;
   private String endReason = "disconnect";
   // Completed once login-ok is written: a peer may find the session in presence a moment before that,
@@ -74,6 +76,16 @@ public final class Session {
   /** Whether the session is over; may be asked from any thread. */
   public boolean isEnded() {
     return ended;
+  }
+
+  /** Whether the session's claim on its name has completed: only then is its presence entry re-asserted. */
+  public boolean isClaimed() {
+    return claimed;
+  }
+
+  /** Records that the session's claim on its name has completed. */
+  public void markClaimed() {
+    claimed = true;
   }
 
   /** Why the session ended: disconnect, logout, replaced, too-slow. */

@@ -3,6 +3,7 @@ package dev.signaling.node.presence;
 import static dev.signaling.node.support.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,87 @@ abstract class PresenceContractTest {
     await(otherNodesPresence().claim(name(), new PresenceEntry(member, "b")));
 
     assertThat(await(presence().size())).isEqualTo(2);
+  }
+
+  @Test
+  void countOnCountsTheEntriesOfOneNode() {
+    String node = "node-" + UUID.randomUUID();
+    await(presence().claim(name(), new PresenceEntry(node, "a")));
+    await(otherNodesPresence().claim(name(), new PresenceEntry(node, "b")));
+    await(presence().claim(name(), new PresenceEntry("elsewhere-" + UUID.randomUUID(), "c")));
+
+    assertThat(await(presence().countOn(node))).isEqualTo(2);
+    assertThat(await(otherNodesPresence().countOn("nobody-" + UUID.randomUUID()))).isZero();
+  }
+
+  @Test
+  void reassertingRestoresTheMissingEntriesOfTheNodesSessionsOnce() {
+    String node = "node-" + UUID.randomUUID();
+    String kept = name();
+    String lost = name();
+    await(presence().claim(kept, new PresenceEntry(node, "s-kept")));
+
+    PresenceReassertion first = await(otherNodesPresence().reassert(node,
+        Map.of(kept, "s-kept", lost, "s-lost"), session -> true));
+
+    assertThat(first.restored()).containsExactly(lost);
+    assertThat(first.superseded()).isEmpty();
+    assertThat(first.removed()).isEmpty();
+    assertThat(await(presence().lookup(lost))).isEqualTo(new PresenceEntry(node, "s-lost"));
+    assertThat(await(presence().lookup(kept))).isEqualTo(new PresenceEntry(node, "s-kept"));
+    assertThat(await(otherNodesPresence().reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true)))
+        .isEqualTo(PresenceReassertion.NOTHING);
+  }
+
+  @Test
+  void reassertingNeverOverwritesAnotherSessionOfTheNameButReportsIt() {
+    String node = "node-" + UUID.randomUUID();
+    String name = name();
+    PresenceEntry newer = new PresenceEntry("elsewhere-" + UUID.randomUUID(), "s-newer");
+    await(otherNodesPresence().claim(name, newer));
+
+    PresenceReassertion done = await(presence().reassert(node, Map.of(name, "s-older"), session -> true));
+
+    assertThat(done.superseded()).containsExactly(name);
+    assertThat(done.restored()).isEmpty();
+    assertThat(await(otherNodesPresence().lookup(name))).isEqualTo(newer);
+  }
+
+  @Test
+  void reassertingRemovesEntriesOfSessionsTheNodeNoLongerHasButNotOfClaimsInFlight() {
+    String node = "node-" + UUID.randomUUID();
+    String gone = name();
+    String claiming = name();
+    String current = name();
+    String elsewhere = name();
+    await(presence().claim(gone, new PresenceEntry(node, "s-gone")));
+    await(presence().claim(claiming, new PresenceEntry(node, "s-claiming")));
+    await(presence().claim(current, new PresenceEntry(node, "s-current")));
+    PresenceEntry otherNodes = new PresenceEntry("elsewhere-" + UUID.randomUUID(), "s-elsewhere");
+    await(presence().claim(elsewhere, otherNodes));
+
+    // "s-claiming" is registered on the node, its claim not yet complete: not the node's to remove.
+    PresenceReassertion done = await(otherNodesPresence().reassert(node, Map.of(current, "s-current"),
+        "s-claiming"::equals));
+
+    assertThat(done.removed()).containsExactly(gone);
+    assertThat(done.restored()).isEmpty();
+    assertThat(await(presence().lookup(gone))).isNull();
+    assertThat(await(presence().lookup(claiming))).isEqualTo(new PresenceEntry(node, "s-claiming"));
+    assertThat(await(presence().lookup(current))).isEqualTo(new PresenceEntry(node, "s-current"));
+    assertThat(await(presence().lookup(elsewhere))).isEqualTo(otherNodes);
+  }
+
+  @Test
+  void aStaleEntryOfTheNodeMakesWayForTheSessionOfThatNameItStillHas() {
+    String node = "node-" + UUID.randomUUID();
+    String name = name();
+    await(presence().claim(name, new PresenceEntry(node, "s-failed-login")));
+
+    PresenceReassertion done = await(otherNodesPresence().reassert(node, Map.of(name, "s-live"), session -> false));
+
+    assertThat(done.removed()).containsExactly(name);
+    assertThat(done.restored()).containsExactly(name);
+    assertThat(await(presence().lookup(name))).isEqualTo(new PresenceEntry(node, "s-live"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.signaling.node.reliability;
 
 import static dev.signaling.node.reliability.Checks.awaitBursts;
+import static dev.signaling.node.reliability.Checks.joinAnswersMatch;
 import static dev.signaling.node.reliability.Checks.lookUp;
 import static dev.signaling.node.reliability.Checks.members;
 import static dev.signaling.node.reliability.Checks.millis;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A network partition: one node of three, in a network namespace of its own, loses all cluster traffic
  * (packets silently dropped both ways) while its clients stay connected to it; then the network heals.
- * Each side declares the other dead and carries on alone. After the heal, Hazelcast merges the smaller
+ * Each side declares the other dead and carries on alone; the isolated node, which kept only part of the
+ * cluster's data, restores its own users' presence entries and room memberships, so it reaches all of
+ * them and their rooms hold exactly them. After the heal, Hazelcast merges the smaller
  * side into the larger one, discarding the smaller side's presence and rooms (DiscardMergePolicy), and the
  * node that lost sends its clients away to log in again. Afterwards presence and rooms describe exactly
  * the users online, and every user is routable again.
@@ -44,6 +47,8 @@ class PartitionHealIT {
   private static final int CLUSTER_PORT = 5701;
   /** The README's bound for declaring an unreachable node dead. */
   private static final Duration BOUND = Duration.ofSeconds(15);
+  /** How soon after the cut the isolated node must reach all of its own users again. */
+  private static final Duration OWN_USERS_BOUND = Duration.ofSeconds(10);
   /** How long the merge may take after the heal; NodeDeathIT measured 42 s from a thaw. */
   private static final Duration MERGE_BOUND = Duration.ofSeconds(90);
 
@@ -126,17 +131,50 @@ class PartitionHealIT {
               .containsExactlyInAnyOrderElementsOf(onMajority.stream().filter(user -> user.room.equals(room))
                   .map(user -> user.name).toList());
         }
-        // The isolated side, alone, cannot reach the majority's users. Its own users it reaches only where
-        // it held a copy of their presence entry: the partitions whose two copies were both on the other
-        // side are empty on this side.
+        // The isolated side, alone, cannot reach the majority's users. It kept copies of only part of the
+        // cluster's data (the partitions whose two copies were both on the other side are empty here), so it
+        // restores the entries of its own users that were there: it reaches every one of them.
         Map<String, String> fromLone = new java.util.concurrent.ConcurrentHashMap<>();
+        long[] loneRefuses = {-1};
+        long[] loneReachesOwn = {-1};
         Poll.until(() -> {
-          fromLone.putAll(TestCluster.await(CallLoad.probe(loneProber, names(load.users()))));
-          return onMajority.stream().allMatch(user -> Ledger.PEER_UNAVAILABLE.equals(fromLone.get(user.name)));
-        }, BOUND, "during the split, the isolated node refuses the majority's users: " + fromLone);
-        long loneRefuses = System.nanoTime() - cutAt;
-        long loneReachableOnLoneSide = onLone.stream().filter(user -> Ledger.ACK.equals(fromLone.get(user.name)))
-            .count();
+          // Probed apart: messages to the other side may wait for it to be declared dead.
+          var othersRound = CallLoad.probe(loneProber, names(onMajority));
+          Map<String, String> own = TestCluster.await(CallLoad.probe(loneProber, loneNames));
+          if (loneReachesOwn[0] < 0 && onLone.stream().allMatch(user -> Ledger.ACK.equals(own.get(user.name)))) {
+            loneReachesOwn[0] = System.nanoTime() - cutAt;
+          }
+          Map<String, String> others = TestCluster.await(othersRound);
+          if (loneRefuses[0] < 0
+              && onMajority.stream().allMatch(user -> Ledger.PEER_UNAVAILABLE.equals(others.get(user.name)))) {
+            loneRefuses[0] = System.nanoTime() - cutAt;
+          }
+          fromLone.putAll(own);
+          fromLone.putAll(others);
+          return loneRefuses[0] >= 0 && loneReachesOwn[0] >= 0;
+        }, BOUND, "during the split, the isolated node refuses the majority's users and reaches its own: "
+            + fromLone);
+        assertThat(Duration.ofNanos(loneReachesOwn[0])).as("the isolated node reaches all of its own users")
+            .isLessThanOrEqualTo(OWN_USERS_BOUND);
+        // Their rooms hold exactly them on that side, and each was told once of each majority member's going.
+        Duration loneRoomsExact = Poll.until(() -> joinAnswersMatch(load, Set.copyOf(onMajority),
+            user -> loneNames.contains(user.name), false), OWN_USERS_BOUND,
+            "during the split, the isolated users' rooms hold exactly them");
+        long loneRoomsMs = millis(System.nanoTime() - cutAt);
+        Poll.until(() -> onLone.stream().allMatch(member -> onMajority.stream()
+                .filter(gone -> gone.room.equals(member.room))
+                .allMatch(gone -> departuresTold(load, member, gone, cutAt) > 0)), OWN_USERS_BOUND,
+            "during the split, the isolated users are told of each majority member of their room going");
+        long departuresTold = 0;
+        for (User member : onLone) {
+          for (User gone : onMajority) {
+            if (gone.room.equals(member.room)) {
+              assertThat(departuresTold(load, member, gone, cutAt))
+                  .as(member.name + " told of " + gone.name + "'s going, on the isolated side").isEqualTo(1);
+              departuresTold++;
+            }
+          }
+        }
         // A name can be taken on both sides while they cannot see each other.
         SignalingClient twinOnMajority = majority.login("p-twin", 1).stopRecording();
         SignalingClient twinOnLone = login(majority, el, "p-twin");
@@ -149,8 +187,11 @@ class PartitionHealIT {
             + millis(majorityOfTwo[0]) + " ms, the isolated node saw itself alone after " + millis(loneAlone[0])
             + " ms; probes found every isolated user peer-unavailable from the majority by "
             + millis(majorityRefuses) + " ms and every majority user peer-unavailable from the isolated node by "
-            + millis(loneRefuses) + " ms; during the split the isolated node reached " + loneReachableOnLoneSide
-            + " of its own " + onLone.size() + " users; \"p-twin\" logged in on both sides");
+            + millis(loneRefuses[0]) + " ms; the isolated node reached all of its own " + onLone.size()
+            + " users by " + millis(loneReachesOwn[0]) + " ms (" + millis(loneReachesOwn[0] - loneAlone[0])
+            + " ms after it saw itself alone); their rooms held exactly them by " + loneRoomsMs + " ms (checked for "
+            + loneRoomsExact.toMillis() + " ms), and " + departuresTold + " departures of majority members were"
+            + " told each once; \"p-twin\" logged in on both sides");
 
         // The heal.
         long healedAt = System.nanoTime();
@@ -197,8 +238,14 @@ class PartitionHealIT {
             .isEqualTo(b.nodeId());
         assertThat(TestCluster.await(a.presence().lookup("p-lone-prober"))).as("the isolated side's prober, sent away")
             .isNull();
-        // The users, the majority's prober and the majority's twin.
+        // The users, the majority's prober and the majority's twin; each node's entries are its sessions.
         assertThat(TestCluster.await(a.presence().size())).as("presence entries").isEqualTo(USERS + 2);
+        for (String node : liveNodes) {
+          long sessions = load.users().stream().filter(user -> user.nodeId.equals(node)).count()
+              + (node.equals(a.nodeId()) ? 1 : 0) + (node.equals(b.nodeId()) ? 1 : 0);
+          assertThat(TestCluster.await(a.presence().countOn(node))).as("presence entries of node " + node)
+              .isEqualTo((int) sessions);
+        }
         // The node that rejoined takes clients again, reachable from the others.
         SignalingClient newcomer = login(majority, el, "p-newcomer");
         assertThat(TestCluster.await(CallLoad.probe(majorityProber, List.of("p-newcomer"))))
@@ -264,6 +311,12 @@ class PartitionHealIT {
       Assumptions.abort(why);
       throw new IllegalStateException("not reached");
     }
+  }
+
+  /** How many times {@code member} was told, after {@code since}, that {@code gone} left its room. */
+  private static long departuresTold(CallLoad load, User member, User gone, long since) {
+    return load.presenceLog().stream().filter(event -> event.receiver().equals(member.name)
+        && event.name().equals(gone.name) && !event.online() && event.at() > since).count();
   }
 
   private static SignalingClient login(TestCluster cluster, Endpoint endpoint, String name) {

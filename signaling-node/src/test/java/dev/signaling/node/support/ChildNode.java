@@ -110,6 +110,16 @@ public final class ChildNode implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** SIGKILL to each of {@code nodes} at once, before waiting for any of them to die. */
+  public static void killTogether(ChildNode... nodes) throws InterruptedException {
+    for (ChildNode node : nodes) {
+      node.process.destroyForcibly();
+    }
+    for (ChildNode node : nodes) {
+      node.process.waitFor();
+    }
+  }
+
   /** SIGSTOP: the process stops answering, but its sockets stay open, as on a frozen host. */
   public void freeze() throws IOException, InterruptedException {
     signal("STOP");

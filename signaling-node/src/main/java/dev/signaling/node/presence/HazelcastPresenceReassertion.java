@@ -1,0 +1,154 @@
+package dev.signaling.node.presence;
+
+import com.hazelcast.aggregation.Aggregators;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import dev.signaling.node.cluster.HazelcastFutures;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * {@link Presence#countOn} and {@link Presence#reassert} on the Hazelcast map. The node's entries are
+ * found through the index on {@code node}; only the names that differ from the node's sessions are
+ * touched, each by an entry processor that decides again under the key's lock, so a login elsewhere in
+ * the meantime always wins.
+ */
+final class HazelcastPresenceReassertion {
+  private final Vertx vertx;
+  private final IMap<String, PresenceEntry> map;
+
+  HazelcastPresenceReassertion(Vertx vertx, IMap<String, PresenceEntry> map) {
+    this.vertx = vertx;
+    this.map = map;
+  }
+
+  Future<Integer> countOn(String node) {
+    // Counted where the entries are stored: nothing but a number crosses the network.
+    return vertx.executeBlocking(() -> map.aggregate(Aggregators.count(), Predicates.equal("node", node)).intValue(),
+        false);
+  }
+
+  Future<PresenceReassertion> reassert(String node, Map<String, String> sessions, Predicate<String> stillHere) {
+    return vertx.executeBlocking(() -> entriesOn(node), false).compose(onNode -> {
+      Map<String, String> missing = new HashMap<>();
+      sessions.forEach((name, session) -> {
+        PresenceEntry entry = onNode.get(name);
+        if (entry == null || !entry.session().equals(session)) {
+          missing.put(name, session);
+        }
+      });
+      // Asked only now that the entries are read: a session whose claim was in flight is registered here
+      // before its entry is written.
+      Map<String, String> stale = new HashMap<>();
+      onNode.forEach((name, entry) -> {
+        if (!entry.session().equals(sessions.get(name)) && !stillHere.test(entry.session())) {
+          stale.put(name, entry.session());
+        }
+      });
+      // Stale entries go first, so that a name held by a session this node no longer has goes back to the
+      // session of that name it still has.
+      return removeStale(stale).compose(removed -> restoreMissing(node, missing)
+          .map(found -> outcome(found, removed)));
+    });
+  }
+
+  private Map<String, PresenceEntry> entriesOn(String node) {
+    Map<String, PresenceEntry> entries = new HashMap<>();
+    map.entrySet(Predicates.equal("node", node)).forEach(entry -> entries.put(entry.getKey(), entry.getValue()));
+    return entries;
+  }
+
+  private Future<Set<String>> removeStale(Map<String, String> stale) {
+    if (stale.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return HazelcastFutures.onCallerContext(vertx, map.submitToKeys(stale.keySet(), new RemoveIfSessions(stale)))
+        .map(results -> {
+          Set<String> removed = new HashSet<>();
+          results.forEach((name, done) -> {
+            if (Boolean.TRUE.equals(done)) {
+              removed.add(name);
+            }
+          });
+          return removed;
+        });
+  }
+
+  private Future<Map<String, Found>> restoreMissing(String node, Map<String, String> missing) {
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return HazelcastFutures.onCallerContext(vertx, map.submitToKeys(missing.keySet(),
+        new RestoreIfAbsent(node, missing)));
+  }
+
+  private static PresenceReassertion outcome(Map<String, Found> found, Set<String> removed) {
+    Set<String> restored = new HashSet<>();
+    Set<String> superseded = new HashSet<>();
+    found.forEach((name, what) -> {
+      if (what == Found.NOTHING) {
+        restored.add(name);
+      } else if (what == Found.ANOTHER_SESSION) {
+        superseded.add(name);
+      }
+    });
+    return new PresenceReassertion(restored, superseded, removed);
+  }
+
+  /** What a name held when the node came to restore its entry. */
+  enum Found {
+    /** No entry: the node's session has it again. */
+    NOTHING,
+    /** The node's own session: nothing to do (its claim landed after the node read its entries). */
+    THIS_SESSION,
+    /** Another session, a newer login: left alone. */
+    ANOTHER_SESSION
+  }
+
+  /** Gives each name without an entry to the node's session of that name. */
+  static final class RestoreIfAbsent implements EntryProcessor<String, PresenceEntry, Found> {
+    private final String node;
+    private final HashMap<String, String> sessions;
+
+    RestoreIfAbsent(String node, Map<String, String> sessions) {
+      this.node = node;
+      this.sessions = new HashMap<>(sessions);
+    }
+
+    @Override
+    public Found process(Map.Entry<String, PresenceEntry> entry) {
+      String session = sessions.get(entry.getKey());
+      PresenceEntry held = entry.getValue();
+      if (held == null) {
+        entry.setValue(new PresenceEntry(node, session));
+        return Found.NOTHING;
+      }
+      return held.session().equals(session) ? Found.THIS_SESSION : Found.ANOTHER_SESSION;
+    }
+  }
+
+  /** Removes each name's entry if it still holds the given session. */
+  static final class RemoveIfSessions implements EntryProcessor<String, PresenceEntry, Boolean> {
+    private final HashMap<String, String> sessions;
+
+    RemoveIfSessions(Map<String, String> sessions) {
+      this.sessions = new HashMap<>(sessions);
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, PresenceEntry> entry) {
+      PresenceEntry held = entry.getValue();
+      if (held != null && held.session().equals(sessions.get(entry.getKey()))) {
+        entry.setValue(null);
+        return true;
+      }
+      return false;
+    }
+  }
+}
