@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String WEBSOCKET_PATH = "/ws";
+  private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
   private final NodeServices services;
   private final int port;
@@ -42,6 +43,10 @@ public final class HttpVerticle extends VerticleBase {
         // message-too-large error and the connection goes on; only a client far past it is cut off.
         .setMaxWebSocketFrameSize(hardCeiling())
         .setMaxWebSocketMessageSize(hardCeiling())
+        // How long the node waits for the client's answer to its close frame before it drops the TCP
+        // connection: a flooder cut off with unread frames would only answer behind them, which the node
+        // no longer reads (Vert.x waits 10 s by default).
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
         // Compression would cost tens of kilobytes per idle connection for frames that are mostly
         // small JSON.
         .setPerMessageWebSocketCompressionSupported(false)
