@@ -13,6 +13,10 @@ import io.vertx.core.http.ServerWebSocket;
  * sending faster than its rate long after its burst is spent: it is reported as a flood and stays paused,
  * so that it can be cut off without the node reading another frame of it.
  *
+ * <p>Within the budget, a burst is read {@link #MESSAGES_PER_TURN} messages at a time, with the other
+ * connections of the event loop served in between, so that a client spending its whole burst at once does
+ * not hold up everyone else's messages meanwhile.
+ *
  * <p>The connection pauses its socket for other reasons too (while a login is decided): the throttle counts
  * every reason, so that none of them resumes reading that another still holds paused. Used on the
  * connection's event loop only.
@@ -22,6 +26,11 @@ final class ReadThrottle {
   static final long FLOOD_NANOS = 8_000_000_000L;
   /** The shortest pause, so that a flooder costs the node at most one wakeup per this, not one per token. */
   private static final long MIN_PAUSE_NANOS = 20_000_000L;
+  /**
+   * Messages read in a row before the connection lets its event loop serve the others for a moment: a
+   * burst within the budget is read at once, but not ahead of everyone else's messages.
+   */
+  private static final int MESSAGES_PER_TURN = 16;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -29,6 +38,7 @@ final class ReadThrottle {
   private final SessionMetrics metrics;
   private final Runnable onFlood;
   private int holds;
+  private int readThisTurn;
   private boolean throttled;
   private boolean flooding;
   private long pausedAt;
@@ -54,8 +64,17 @@ final class ReadThrottle {
   void charge() {
     long now = System.nanoTime();
     budget.take(now);
-    if (!throttled && !flooding && !budget.hasToken(now)) {
+    if (throttled || flooding) {
+      return;
+    }
+    if (!budget.hasToken(now)) {
       throttle(now);
+    } else if (++readThisTurn == MESSAGES_PER_TURN) {
+      readThisTurn = 0;
+      hold();
+      // A timer, not runOnContext: the event loop runs queued tasks back to back, but reads the sockets
+      // that are ready before it runs a timer.
+      vertx.setTimer(1, next -> release());
     }
   }
 
