@@ -62,9 +62,12 @@ export class SignalingClient {
     this.goAwayDelayMs = null;
   }
 
-  /** Opens the connection; resolves once it is open. */
+  /** Opens the connection; resolves once it is open. Replaces a reconnect that is waiting for its turn. */
   connect() {
     this.closedByUser = false;
+    // Otherwise the waiting reconnect would open a second connection, whose login replaces this one's.
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.url);
       this.socket = socket;

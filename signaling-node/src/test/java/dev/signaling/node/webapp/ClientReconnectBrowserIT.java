@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * How {@code signaling-client.js} reconnects, in a real headless Chromium against two clustered nodes: a
- * room that no longer takes the client is dropped instead of being retried forever.
+ * room that no longer takes the client is dropped instead of being retried forever, and an app that
+ * connects while a reconnect waits ends up with one connection, not two fighting over its name.
  */
 class ClientReconnectBrowserIT {
   /** The client's own lifecycle events, as the page's {@code window.lifecycle}. */
@@ -87,6 +88,33 @@ class ClientReconnectBrowserIT {
           "The connection came back, but you could not rejoin duo: The room is full.");
       assertThat(alice.text("connection")).isEqualTo("Offline");
       alice.screenshot("rejoin-failed");
+    }
+  }
+
+  @Test
+  void connectingWhileAReconnectWaitsLeavesOneConnection(TestInfo test) throws Exception {
+    SignalingClient bob = cluster.login("bob", 0);
+    try (BrowserPage dave = page("dave", test)) {
+      // A long backoff, so that the reconnect is still waiting when the app connects by itself.
+      assertThat(dave.evalAsync(startClient("dave", "{ minDelayMs: 8000, maxDelayMs: 8000 }"))).isEqualTo(true);
+
+      cluster.restartNode(1);
+      dave.waitUntil("window.lifecycle.some(e => e.type === 'reconnecting')", "a reconnect is scheduled");
+      // The reconnect scheduled last is the one still waiting (an earlier one may have found the node down).
+      Object connected = dave.evalAsync("(() => { window.waiting = window.lifecycle.filter("
+          + "e => e.type === 'reconnecting').pop(); return window.client.connect(); })()"
+          + ".then(() => window.client.login('dave')).then(ok => ok.name)");
+      assertThat(connected).isEqualTo("dave");
+      // Past the moment the waiting reconnect would have fired, had connect() left it scheduled.
+      dave.waitUntil("Date.now() > window.waiting.at + window.waiting.delayMs + 1500",
+          "the cancelled reconnect's time has passed");
+
+      assertThat(dave.eval("window.lifecycle.filter(e => e.type === 'session-replaced').length")).isEqualTo(0L);
+      assertThat(dave.eval("window.lifecycle.filter(e => e.type === 'open').length"))
+          .as("connections opened: the first, and the app's own").isEqualTo(2L);
+      assertThat(dave.eval("window.client.isOpen()")).isEqualTo(true);
+      await(bob.request(new JsonObject().put("type", "note").put("target", "dave").put("text", "one of you?")));
+      dave.waitUntil("window.notes.includes('one of you?')", "dave receives a message on its one connection");
     }
   }
 
