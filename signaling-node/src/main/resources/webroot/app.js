@@ -118,6 +118,7 @@ function wire(client) {
     renderUsers();
   });
   client.on('session-replaced', onSessionReplaced);
+  client.on('rejoin-failed', onRejoinFailed);
   const handlers = {
     'call-request': onCallRequest,
     'call-accept': onCallAccept,
@@ -137,6 +138,23 @@ function wire(client) {
 }
 
 function onSessionReplaced() {
+  backToLogin();
+  showAlert(`You signed in as ${state.name} somewhere else, so this page was signed out.`);
+}
+
+// The connection came back but the room did not take us again (it filled up meanwhile): the page shows
+// one room, so without it the person is sent back to the form, from which they can try again.
+function onRejoinFailed({ room, code, message }) {
+  if (room !== state.room) {
+    return;
+  }
+  state.client.logout();
+  backToLogin();
+  showAlert(`The connection came back, but you could not rejoin ${room}: `
+    + describe(new SignalingError({ code, message })));
+}
+
+function backToLogin() {
   endCall(null);
   state.client = null;
   state.users = [];
@@ -145,7 +163,6 @@ function onSessionReplaced() {
   $('login-form').hidden = false;
   $('join-button').disabled = false;
   setConnection('offline', 'Offline');
-  showAlert(`You signed in as ${state.name} somewhere else, so this page was signed out.`);
 }
 
 // ---- people in the room -------------------------------------------------------------------------------

@@ -9,7 +9,8 @@
 //   await client.request({ type: 'video-offer', target: 'bob', sdp });
 //
 // The connection comes back by itself after a drop (jittered exponential backoff), logs in again under
-// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app. A node
+// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app, and
+// 'rejoin-failed' tells it of a room that no longer takes it (full, or too many rooms). A node
 // that shuts down sends 'go-away' first: the client then reconnects (to whichever node the address
 // leads to) after the delay the node asked for instead of its backoff.
 // No dependencies, no build step.
@@ -27,10 +28,14 @@ export class SignalingError extends Error {
 const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']);
 // Event names the client itself emits: a relayed frame of one of these types (anyone can send any type)
 // is emitted as 'server-<type>' instead, so no peer can fake, say, a session replacement.
-const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'session-replaced']);
+const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'rejoin-failed',
+  'session-replaced']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
 // (1008: replaced by a newer login, or no login in time).
 const FINAL_CLOSE_CODES = new Set([1008]);
+// A rejoin refused with one of these fails the same way at every attempt: the room is dropped instead of
+// reconnecting over it forever.
+const ROOM_REFUSALS = new Set(['room-full', 'too-many-rooms']);
 
 export class SignalingClient {
   /**
@@ -57,9 +62,12 @@ export class SignalingClient {
     this.goAwayDelayMs = null;
   }
 
-  /** Opens the connection; resolves once it is open. */
+  /** Opens the connection; resolves once it is open. Replaces a reconnect that is waiting for its turn. */
   connect() {
     this.closedByUser = false;
+    // Otherwise the waiting reconnect would open a second connection, whose login replaces this one's.
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.url);
       this.socket = socket;
@@ -148,8 +156,9 @@ export class SignalingClient {
 
   /**
    * Calls `handler(message)` for every frame of `type`; '*' for every frame. Lifecycle events: 'open',
-   * 'close' ({code, reason, willReconnect}), 'reconnecting' ({delayMs, attempt}), 'reconnected', and
-   * 'error' for server errors that answer no request. Returns a function that removes the handler.
+   * 'close' ({code, reason, willReconnect}), 'reconnecting' ({delayMs, attempt}), 'reconnected',
+   * 'rejoin-failed' ({room, code, message}), and 'error' for server errors that answer no request.
+   * Returns a function that removes the handler.
    */
   on(type, handler) {
     if (!this.handlers.has(type)) {
@@ -268,7 +277,7 @@ export class SignalingClient {
       if (this.name) {
         await this.login(this.name);
         for (const room of [...this.rooms]) {
-          await this.join(room);
+          await this.rejoin(room);
         }
       }
       // Only a reconnect that got all the way back resets the backoff: a node that accepts connections
@@ -280,6 +289,19 @@ export class SignalingClient {
         this.socket.close(4000, 'reconnect failed');
       }
       // The close handler schedules the next attempt.
+    }
+  }
+
+  /** Joins a room again after a reconnect; a room that refuses the session is dropped, not retried. */
+  async rejoin(room) {
+    try {
+      await this.join(room);
+    } catch (error) {
+      if (!ROOM_REFUSALS.has(error.code)) {
+        throw error;
+      }
+      this.rooms.delete(room);
+      this.emit('rejoin-failed', { room, code: error.code, message: error.message });
     }
   }
 }

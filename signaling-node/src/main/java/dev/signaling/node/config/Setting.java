@@ -35,7 +35,7 @@ public enum Setting {
   ALLOW_ANONYMOUS("false", "true: accept logins by name without a token even when a JWT key is set."),
   ALLOWED_ORIGINS("", "Comma-separated origins allowed to open WebSockets (empty: this node's own and localhost)."),
   MAX_MESSAGE_BYTES("65536", "Largest client message (message-too-large beyond)."),
-  RATE_LIMIT_PER_SECOND("50", "Messages per second a connection may send on average (rate-limited beyond)."),
+  RATE_LIMIT_PER_SECOND("50", "Messages per second a connection may send on average (read more slowly beyond)."),
   RATE_LIMIT_BURST("200", "Messages a connection may send at once above that rate."),
   MAX_CONNECTIONS_PER_IP("200", "Open WebSockets per client address on one node (HTTP 429 beyond)."),
   PING_INTERVAL_SECONDS("25", "WebSocket ping period; a connection silent for two periods is closed."),

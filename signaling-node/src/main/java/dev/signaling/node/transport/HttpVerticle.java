@@ -13,6 +13,8 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String WEBSOCKET_PATH = "/ws";
+  private static final int CLOSING_TIMEOUT_SECONDS = 2;
+  private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
   private final NodeServices services;
   private final int port;
@@ -42,6 +44,14 @@ public final class HttpVerticle extends VerticleBase {
         // message-too-large error and the connection goes on; only a client far past it is cut off.
         .setMaxWebSocketFrameSize(hardCeiling())
         .setMaxWebSocketMessageSize(hardCeiling())
+        // How long the node waits for the client's answer to its close frame before it drops the TCP
+        // connection: a flooder cut off with unread frames would only answer behind them, which the node
+        // no longer reads (Vert.x waits 10 s by default).
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
+        // A connection held back by its message budget keeps what it sends next in its own socket, not in
+        // the node: a fixed receive buffer (Linux would grow it to megabytes) bounds what the node holds,
+        // and has to decode, for each such connection. Signaling messages need far less.
+        .setReceiveBufferSize(RECEIVE_BUFFER_BYTES)
         // Compression would cost tens of kilobytes per idle connection for frames that are mostly
         // small JSON.
         .setPerMessageWebSocketCompressionSupported(false)

@@ -12,6 +12,7 @@ import java.util.Map;
 /** Meters of connections and logins on this node. */
 public final class SessionMetrics {
   private final Counter logins;
+  private final Counter throttled;
   private final Map<ErrorCode, Counter> loginFailures = new EnumMap<>(ErrorCode.class);
 
   public SessionMetrics(MeterRegistry registry, LocalSessions sessions, OpenConnections connections) {
@@ -20,6 +21,9 @@ public final class SessionMetrics {
     Gauge.builder(Metrics.PREFIX + "connections", connections, OpenConnections::size)
         .description("Open WebSocket connections on this node, logged in or not").register(registry);
     logins = Counter.builder(Metrics.PREFIX + "logins").description("Successful logins").register(registry);
+    throttled = Counter.builder(Metrics.PREFIX + "rate_limit_pauses")
+        .description("Times a connection spent its message budget and the node stopped reading it until it refilled")
+        .register(registry);
     for (ErrorCode reason : new ErrorCode[] {ErrorCode.INVALID_NAME, ErrorCode.LOGIN_TIMEOUT,
         ErrorCode.SERVER_UNAVAILABLE, ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED}) {
       loginFailures.put(reason, Counter.builder(Metrics.PREFIX + "login_failures")
@@ -29,6 +33,10 @@ public final class SessionMetrics {
 
   void loggedIn() {
     logins.increment();
+  }
+
+  void throttled() {
+    throttled.increment();
   }
 
   void loginFailed(ErrorCode reason) {

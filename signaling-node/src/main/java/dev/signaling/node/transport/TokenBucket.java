@@ -18,14 +18,29 @@ final class TokenBucket {
     this.refilledAt = now;
   }
 
-  /** Takes one token if there is one; {@code now} from {@link System#nanoTime()}. */
-  boolean tryTake(long now) {
+  /**
+   * Takes one token for a message already read, even from an empty bucket: the debt is paid back from the
+   * refill before the next message. {@code now} from {@link System#nanoTime()}.
+   */
+  void take(long now) {
+    refill(now);
+    tokens -= 1;
+  }
+
+  /** Whether a message could be taken now without going into debt. */
+  boolean hasToken(long now) {
+    refill(now);
+    return tokens >= 1;
+  }
+
+  /** Nanoseconds until a whole token is back; 0 if there is one now. */
+  long nanosUntilToken(long now) {
+    refill(now);
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
+  }
+
+  private void refill(long now) {
     tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerNano);
     refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
   }
 }

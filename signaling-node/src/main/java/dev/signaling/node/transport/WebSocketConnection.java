@@ -35,9 +35,6 @@ final class WebSocketConnection {
   private static final short GOING_AWAY = 1001;
   /** How long after go-away the client's messages already under way may still arrive and be answered. */
   private static final long GO_AWAY_GRACE_MS = 250;
-  /** Messages over budget within {@link #STRIKE_WINDOW_NANOS} after which a flooding client is cut off. */
-  private static final int MAX_STRIKES = 100;
-  private static final long STRIKE_WINDOW_NANOS = 10_000_000_000L;
 
   private enum State { AWAITING_LOGIN, LOGGING_IN, LOGGED_IN, CLOSED }
 
@@ -47,7 +44,7 @@ final class WebSocketConnection {
   private final NodeServices services;
   private final RelayMetrics metrics;
   private final String address;
-  private final TokenBucket budget;
+  private final ReadThrottle reads;
   private final long loginTimer;
   private final long pingTimer;
   private long lastHeard = System.nanoTime();
@@ -56,8 +53,6 @@ final class WebSocketConnection {
   private boolean goingAway;
   private boolean graceOver;
   private final Promise<Void> answered;
-  private int strikes;
-  private long strikesSince;
   private State state = State.AWAITING_LOGIN;
   private Session session;
   private Future<Void> claim;
@@ -72,7 +67,8 @@ final class WebSocketConnection {
     this.services = services;
     this.metrics = services.relayMetrics();
     var limits = services.config().limits();
-    this.budget = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), System.nanoTime());
+    this.reads = new ReadThrottle(vertx, socket, limits.messagesPerSecond(), limits.messageBurst(),
+        services.sessionMetrics(), this::cutOffFlood);
     socket.textMessageHandler(this::onText);
     socket.pongHandler(pong -> lastHeard = System.nanoTime());
     socket.binaryMessageHandler(binary -> onBinary());
@@ -145,8 +141,9 @@ final class WebSocketConnection {
     owner.check();
     long now = System.nanoTime();
     lastHeard = now;
+    reads.charge();
     try {
-      checkLimits(text, now);
+      checkLimits(text);
       handle(MessageDecoder.decode(text));
     } catch (ProtocolException refused) {
       refuse(refused);
@@ -161,23 +158,12 @@ final class WebSocketConnection {
   private void onBinary() {
     long now = System.nanoTime();
     lastHeard = now;
-    if (!budget.tryTake(now)) {
-      refuse(overBudget());
-      return;
-    }
+    reads.charge();
     refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null));
   }
 
-  private ProtocolException overBudget() {
-    return new ProtocolException(ErrorCode.RATE_LIMITED, "More than "
-        + services.config().limits().messagesPerSecond() + " messages a second; this one was dropped.", null);
-  }
-
-  private void checkLimits(String text, long now) throws ProtocolException {
-    // The budget first: an oversized message costs its sender like any other.
-    if (!budget.tryTake(now)) {
-      throw overBudget();
-    }
+  /** An oversized message has already cost its sender its share of the budget, like any other. */
+  private void checkLimits(String text) throws ProtocolException {
     int max = services.config().limits().maxMessageBytes();
     // A char is at most 3 UTF-8 bytes here: only long texts need counting.
     if (text.length() > max || (text.length() * 3L > max && utf8Length(text) > max)) {
@@ -242,7 +228,7 @@ final class WebSocketConnection {
     state = State.LOGGING_IN;
     // Frames sent right behind the login wait in the socket until it is decided, rather than being
     // refused as not-logged-in.
-    socket.pause();
+    reads.hold();
     owner.adopt(services.authenticator().authenticate(login.name(), login.token())).onComplete(
         identity -> {
           if (state == State.LOGGING_IN) {
@@ -255,7 +241,7 @@ final class WebSocketConnection {
             services.sessionMetrics().loginFailed(codeOf(refused));
             metrics.rejected(codeOf(refused));
             refuse(refused, login.id(), null);
-            socket.resume();
+            reads.release();
           }
         });
   }
@@ -290,7 +276,7 @@ final class WebSocketConnection {
         }
         candidate.open(ok.encode());
       }
-      socket.resume();
+      reads.release();
     });
   }
 
@@ -385,11 +371,7 @@ final class WebSocketConnection {
 
   private void refuse(ProtocolException refused) {
     metrics.rejected(refused.code());
-    // Malformed messages are answered and the connection goes on (the budget bounds how many); only a
-    // client that keeps sending over its budget is cut off.
-    if (refused.code() == ErrorCode.RATE_LIMITED && strike()) {
-      return;
-    }
+    // Malformed messages are answered and the connection goes on: the budget bounds how many.
     if (refused.code() == ErrorCode.INVALID_NAME) {
       services.sessionMetrics().loginFailed(ErrorCode.INVALID_NAME);
     }
@@ -411,22 +393,16 @@ final class WebSocketConnection {
   }
 
   /**
-   * Counts a message over budget; a client that keeps flooding is cut off, so that a flood costs it its
-   * connection instead of costing the node error frames. True when the connection is closed.
+   * A client that went on sending faster than its rate, although its reading was slowed down to it, is
+   * flooding on purpose: it is cut off, its unread frames unread.
    */
-  private boolean strike() {
-    long now = System.nanoTime();
-    if (now - strikesSince > STRIKE_WINDOW_NANOS) {
-      strikes = 0;
-      strikesSince = now;
-    }
-    if (++strikes > MAX_STRIKES) {
-      send(ServerMessages.error(ErrorCode.RATE_LIMITED, "Too many refused messages; the connection is closed.",
-          null, null));
-      socket.close(Session.POLICY_VIOLATION, ErrorCode.RATE_LIMITED.code());
-      return true;
-    }
-    return false;
+  private void cutOffFlood() {
+    metrics.rejected(ErrorCode.RATE_LIMITED);
+    send(ServerMessages.error(ErrorCode.RATE_LIMITED, "Sent more than "
+        + services.config().limits().messagesPerSecond() + " messages a second for over "
+        + ReadThrottle.FLOOD_NANOS / 1_000_000_000L + " of " + ReadThrottle.FLOOD_WINDOW_NANOS / 1_000_000_000L
+        + " seconds; the connection is closed.", null, null));
+    socket.close(Session.POLICY_VIOLATION, ErrorCode.RATE_LIMITED.code());
   }
 
   private void onLoginTimeout() {
