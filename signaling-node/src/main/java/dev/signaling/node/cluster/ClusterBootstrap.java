@@ -4,10 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.signaling.node.presence.HazelcastPresence;
-import dev.signaling.node.presence.LocalPresence;
-import dev.signaling.node.rooms.HazelcastRoomRegistry;
-import dev.signaling.node.rooms.LocalRoomRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -18,8 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Vert.x either clustered over Hazelcast or alone, and picks the matching implementations of
- * presence and rooms: the one place that choice is made.
+ * Starts Vert.x either clustered over Hazelcast or alone: the one place that builds the cluster.
  */
 public final class ClusterBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
@@ -36,9 +31,8 @@ public final class ClusterBootstrap {
     MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(registry);
     if (!config.clustered()) {
       Vertx vertx = Vertx.builder().with(options).withMetrics(metrics).build();
-      LOG.info("running as a single node without a cluster: presence is in memory");
-      return Future.succeededFuture(
-          new ClusterRuntime(vertx, new SingleNodeView(), new LocalPresence(), new LocalRoomRegistry()));
+      LOG.info("running as a single node without a cluster");
+      return Future.succeededFuture(new ClusterRuntime(vertx, new SingleNodeView(), null));
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setPort(config.eventBusPort()));
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigFactory.build(config));
@@ -48,8 +42,7 @@ public final class ClusterBootstrap {
       ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
       LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),
           hazelcast.getCluster().getLocalMember().getAddress(), view.members().size());
-      return new ClusterRuntime(vertx, view, new HazelcastPresence(vertx, hazelcast, config.deliveryTimeout()),
-          new HazelcastRoomRegistry(vertx, hazelcast));
+      return new ClusterRuntime(vertx, view, hazelcast);
     });
   }
 }

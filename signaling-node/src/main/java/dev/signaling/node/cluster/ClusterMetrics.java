@@ -1,5 +1,6 @@
 package dev.signaling.node.cluster;
 
+import dev.signaling.node.base.NodeScopedState;
 import dev.signaling.node.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,9 +1,16 @@
 package dev.signaling.node.cluster;
 
-import dev.signaling.node.presence.Presence;
-import dev.signaling.node.rooms.RoomRegistry;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 
-/** A started Vert.x with the membership view, presence and rooms implementations that fit how it was started. */
-public record ClusterRuntime(Vertx vertx, ClusterView view, Presence presence, RoomRegistry rooms) {
+/**
+ * A started Vert.x with its view of the cluster's membership.
+ *
+ * @param hazelcast the cluster's Hazelcast member, or {@code null} for a single node without a cluster
+ */
+public record ClusterRuntime(Vertx vertx, ClusterView view, HazelcastInstance hazelcast) {
+
+  public boolean clustered() {
+    return hazelcast != null;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.signaling.node.cluster;
 
+import dev.signaling.node.base.NodeScopedState;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;

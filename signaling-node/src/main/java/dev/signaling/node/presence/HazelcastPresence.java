@@ -11,7 +11,7 @@ import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
-import dev.signaling.node.cluster.HazelcastFutures;
+import dev.signaling.node.base.CompletionStages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -64,13 +64,13 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
-    return HazelcastFutures.onCallerContext(vertx, map.putAsync(name, entry));
+    return CompletionStages.onCallerContext(vertx, map.putAsync(name, entry));
   }
 
   /** Fails with a {@link java.util.concurrent.TimeoutException} when the map has not answered in time. */
   @Override
   public Future<PresenceEntry> lookup(String name) {
-    return HazelcastFutures.onCallerContext(vertx, map.getAsync(name))
+    return CompletionStages.onCallerContext(vertx, map.getAsync(name))
         .timeout(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -86,7 +86,7 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<Boolean> release(String name, String session) {
-    return HazelcastFutures.onCallerContext(vertx,
+    return CompletionStages.onCallerContext(vertx,
         map.submitToKey(name, new ReleaseIfSession(session)));
   }
 

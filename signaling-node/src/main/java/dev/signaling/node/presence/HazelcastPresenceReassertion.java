@@ -4,7 +4,7 @@ import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
-import dev.signaling.node.cluster.HazelcastFutures;
+import dev.signaling.node.base.CompletionStages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -68,7 +68,7 @@ final class HazelcastPresenceReassertion {
     if (stale.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return HazelcastFutures.onCallerContext(vertx, map.submitToKeys(stale.keySet(), new RemoveIfSessions(stale)))
+    return CompletionStages.onCallerContext(vertx, map.submitToKeys(stale.keySet(), new RemoveIfSessions(stale)))
         .map(results -> {
           Set<String> removed = new HashSet<>();
           results.forEach((name, done) -> {
@@ -84,7 +84,7 @@ final class HazelcastPresenceReassertion {
     if (missing.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return HazelcastFutures.onCallerContext(vertx, map.submitToKeys(missing.keySet(),
+    return CompletionStages.onCallerContext(vertx, map.submitToKeys(missing.keySet(),
         new RestoreIfAbsent(node, missing)));
   }
 

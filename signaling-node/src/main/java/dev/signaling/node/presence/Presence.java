@@ -1,6 +1,6 @@
 package dev.signaling.node.presence;
 
-import dev.signaling.node.cluster.NodeScopedState;
+import dev.signaling.node.base.NodeScopedState;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Predicate;

@@ -1,6 +1,6 @@
 package dev.signaling.node.presence;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

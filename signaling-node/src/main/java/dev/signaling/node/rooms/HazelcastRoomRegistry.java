@@ -6,7 +6,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import dev.signaling.node.cluster.HazelcastFutures;
+import dev.signaling.node.base.CompletionStages;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,25 +34,25 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
 
   @Override
   public Future<JoinOutcome> join(String room, String name, PresenceEntry member, int maxMembers) {
-    return HazelcastFutures.onCallerContext(vertx,
+    return CompletionStages.onCallerContext(vertx,
         map.submitToKey(room, new RoomProcessors.Join(name, member, maxMembers)));
   }
 
   @Override
   public Future<Boolean> leave(String room, String name, String session) {
-    return HazelcastFutures.onCallerContext(vertx,
+    return CompletionStages.onCallerContext(vertx,
         map.submitToKey(room, new RoomProcessors.Leave(name, session)));
   }
 
   @Override
   public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
-    return HazelcastFutures.onCallerContext(vertx,
+    return CompletionStages.onCallerContext(vertx,
         map.submitToKey(room, new RoomProcessors.Restore(ours, lastSeenVersion)));
   }
 
   @Override
   public Future<RoomState> get(String room) {
-    return HazelcastFutures.onCallerContext(vertx, map.getAsync(room))
+    return CompletionStages.onCallerContext(vertx, map.getAsync(room))
         .map(state -> state == null ? RoomState.EMPTY : state);
   }
 

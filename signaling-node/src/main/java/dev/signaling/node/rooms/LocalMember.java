@@ -1,7 +1,6 @@
 package dev.signaling.node.rooms;
 
-import dev.signaling.node.session.Refusal;
-import dev.signaling.node.session.Session;
+import dev.signaling.node.base.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -12,14 +11,14 @@ import java.util.List;
  * the room's events wait in {@code queued}.
  */
 final class LocalMember {
-  final Session session;
+  final RoomMember session;
   final Promise<RoomState> joinedPromise = Promise.promise();
   final Future<RoomState> joined = joinedPromise.future();
   final List<RoomState> queued = new ArrayList<>();
   /** The last state the member was told of (its join's, then each announced); null until it joined. */
   RoomState seen;
 
-  LocalMember(Session session) {
+  LocalMember(RoomMember session) {
     this.session = session;
   }
 

@@ -1,6 +1,6 @@
 package dev.signaling.node.rooms;
 
-import dev.signaling.node.cluster.NodeScopedState;
+import dev.signaling.node.base.NodeScopedState;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
 import java.util.Map;

@@ -1,10 +1,8 @@
 package dev.signaling.node.rooms;
 
 import dev.signaling.node.presence.PresenceEntry;
-import dev.signaling.node.session.Refusal;
-import dev.signaling.node.session.Session;
+import dev.signaling.node.base.Refusal;
 import dev.signaling.protocol.ErrorCode;
-import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this node's sessions: joins and leaves, the presence events each member receives, and the
- * membership room messages fan out to.
+ * membership room messages fan out to. It decides; {@link RoomEvents} tells the members.
  *
  * <p>This node watches each room that has a member here, and keeps the room's latest state from the
  * watch, so a room message needs no lookup. Presence events reach members in the order the room changed:
@@ -41,6 +39,7 @@ public final class RoomService {
 
   private final Context context;
   private final RoomRegistry registry;
+  private final RoomEvents events;
   private final String nodeId;
   private final int maxRoomsPerUser;
   private final int maxRoomMembers;
@@ -48,24 +47,28 @@ public final class RoomService {
   private final Map<String, Set<String>> roomsOfSession = new HashMap<>();
   private volatile Runnable onMembershipLost = () -> { };
 
-  public RoomService(Vertx vertx, RoomRegistry registry, String nodeId, int maxRoomsPerUser, int maxRoomMembers) {
+  public RoomService(Vertx vertx, RoomRegistry registry, RoomEvents events, String nodeId, int maxRoomsPerUser,
+      int maxRoomMembers) {
     this.context = vertx.getOrCreateContext();
     this.registry = registry;
+    this.events = events;
     this.nodeId = nodeId;
     this.maxRoomsPerUser = maxRoomsPerUser;
     this.maxRoomMembers = maxRoomMembers;
   }
 
-  /** Joins {@code room}; writes {@code joined} to the session, then the room's events as they come. */
-  public Future<Void> join(Session session, String room, Object id) {
+  /** Joins {@code room}; tells the member it {@code joined}, then the room's events as they come. */
+  public Future<Void> join(RoomMember session, String room, Object id) {
     return onRoomsContext(() -> {
-      Set<String> joined = roomsOfSession.computeIfAbsent(session.id(), key -> new LinkedHashSet<>());
+      Set<String> joined = roomsOfSession.computeIfAbsent(session.sessionId(), key -> new LinkedHashSet<>());
       LocalRoom local = rooms.get(room);
-      LocalMember already = local == null ? null : local.members.get(session.id());
+      LocalMember already = local == null ? null : local.members.get(session.sessionId());
       if (already != null) {
         // Already a member: answer with the room as it is now, not as it was at the first join.
-        return already.joined.compose(joinedState -> session.deliver(
-            ServerMessages.joined(room, newest(local, joinedState).members().keySet(), id), ""));
+        return already.joined.map(joinedState -> {
+          events.joined(session, room, newest(local, joinedState).members().keySet(), id);
+          return null;
+        });
       }
       if (joined.size() >= maxRoomsPerUser) {
         return Future.failedFuture(new Refusal(ErrorCode.TOO_MANY_ROOMS,
@@ -73,47 +76,50 @@ public final class RoomService {
       }
       LocalRoom target = local != null ? local : openRoom(room);
       LocalMember member = new LocalMember(session);
-      target.members.put(session.id(), member);
+      target.members.put(session.sessionId(), member);
       joined.add(room);
       return target.watch
-          .compose(watching -> registry.join(room, session.name(), new PresenceEntry(nodeId, session.id()),
+          .compose(watching -> registry.join(room, session.name(), new PresenceEntry(nodeId, session.sessionId()),
               maxRoomMembers))
           .transform(outcome -> onJoinOutcome(target, member, outcome.succeeded() ? outcome.result() : null, id));
     });
   }
 
-  /** Leaves {@code room}; writes {@code left} once the room has let everyone else know. */
-  public Future<Void> leave(Session session, String room, Object id) {
+  /** Leaves {@code room}; tells the member it {@code left} once the room has let everyone else know. */
+  public Future<Void> leave(RoomMember session, String room, Object id) {
     return onRoomsContext(() -> {
       LocalRoom local = rooms.get(room);
-      LocalMember member = local == null ? null : local.members.get(session.id());
+      LocalMember member = local == null ? null : local.members.get(session.sessionId());
       if (member == null) {
         return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
       }
-      return forget(local, member).compose(left -> session.deliver(ServerMessages.left(room, id), ""));
+      return forget(local, member).map(left -> {
+        events.left(session, room, id);
+        return null;
+      });
     });
   }
 
   /** Leaves every room of a session that has ended. */
-  public Future<Void> leaveAll(Session session) {
+  public Future<Void> leaveAll(RoomMember session) {
     return onRoomsContext(() -> {
-      Set<String> joined = roomsOfSession.remove(session.id());
+      Set<String> joined = roomsOfSession.remove(session.sessionId());
       if (joined == null) {
         return Future.succeededFuture();
       }
       return Future.join(joined.stream()
           .map(rooms::get)
-          .filter(local -> local != null && local.members.containsKey(session.id()))
-          .map(local -> forget(local, local.members.get(session.id())))
+          .filter(local -> local != null && local.members.containsKey(session.sessionId()))
+          .map(local -> forget(local, local.members.get(session.sessionId())))
           .toList()).mapEmpty();
     });
   }
 
   /** The members a room message from {@code session} goes to; fails with not-in-room for a non-member. */
-  public Future<Map<String, PresenceEntry>> membersFor(Session session, String room) {
+  public Future<Map<String, PresenceEntry>> membersFor(RoomMember session, String room) {
     return onRoomsContext(() -> {
       LocalRoom local = rooms.get(room);
-      LocalMember member = local == null ? null : local.members.get(session.id());
+      LocalMember member = local == null ? null : local.members.get(session.sessionId());
       if (member == null) {
         return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM,
             "Join \"" + room + "\" before sending to it."));
@@ -137,7 +143,7 @@ public final class RoomService {
    * the registry holds for sessions of this node that are no longer in the room here are removed.
    * Completes with how many memberships were put back.
    */
-  public Future<Integer> reassert(Predicate<Session> present) {
+  public Future<Integer> reassert(Predicate<RoomMember> present) {
     return onRoomsContext(() -> {
       List<Future<Integer>> restores = new ArrayList<>();
       for (LocalRoom local : List.copyOf(rooms.values())) {
@@ -157,12 +163,12 @@ public final class RoomService {
     });
   }
 
-  private Future<Integer> restore(LocalRoom local, Predicate<Session> present) {
+  private Future<Integer> restore(LocalRoom local, Predicate<RoomMember> present) {
     Map<String, PresenceEntry> ours = new LinkedHashMap<>();
     Set<String> twice = new HashSet<>();
     for (LocalMember member : local.members.values()) {
       if (member.seen != null && present.test(member.session)
-          && ours.putIfAbsent(member.session.name(), new PresenceEntry(nodeId, member.session.id())) != null) {
+          && ours.putIfAbsent(member.session.name(), new PresenceEntry(nodeId, member.session.sessionId())) != null) {
         twice.add(member.session.name());
       }
     }
@@ -227,17 +233,16 @@ public final class RoomService {
       dropMember(local, member);
       return Future.failedFuture(refusal);
     }
-    if (!local.members.containsKey(member.session.id())) {
+    if (!local.members.containsKey(member.session.sessionId())) {
       // The session ended while the join was under way; its leave follows the join.
       member.joinedAs(outcome.state());
       return Future.succeededFuture();
     }
-    Future<Void> answered = member.session.deliver(
-        ServerMessages.joined(local.name, outcome.state().members().keySet(), id), "");
+    events.joined(member.session, local.name, outcome.state().members().keySet(), id);
     member.joinedAs(outcome.state());
     member.queued.forEach(state -> announce(local.name, member, state));
     member.queued.clear();
-    return answered;
+    return Future.succeededFuture();
   }
 
   private void onState(LocalRoom local, RoomState state) {
@@ -273,7 +278,7 @@ public final class RoomService {
    * follow any state (see {@link #reassert}); a state that records none because only a member's session
    * changed differs in nobody.
    */
-  private static void announce(String room, LocalMember member, RoomState state) {
+  private void announce(String room, LocalMember member, RoomState state) {
     RoomState known = member.seen;
     if (state.version() <= known.version()) {
       return;
@@ -283,7 +288,7 @@ public final class RoomService {
         ? state.changes() : state.changesSince(known);
     for (RoomChange change : changes) {
       if (!change.name().equals(member.session.name())) {
-        member.session.deliver(ServerMessages.presence(room, change.name(), change.online()), "");
+        events.presence(member.session, room, change.name(), change.online());
       }
     }
   }
@@ -291,7 +296,7 @@ public final class RoomService {
   /** Removes a member here at once (no event reaches it after) and from the room once its join settled. */
   private Future<Boolean> forget(LocalRoom local, LocalMember member) {
     dropMember(local, member);
-    Session session = member.session;
+    RoomMember session = member.session;
     return member.joined.transform(joined -> joined.succeeded()
         ? leaveWithRetries(local.name, session, LEAVE_ATTEMPTS)
         : Future.succeededFuture(false));
@@ -301,15 +306,15 @@ public final class RoomService {
    * Leaves the registry's room, retrying a few times: a leave that never lands would keep a ghost member
    * for as long as this node lives.
    */
-  private Future<Boolean> leaveWithRetries(String room, Session session, int attemptsLeft) {
-    return registry.leave(room, session.name(), session.id()).recover(failed -> attemptsLeft > 1
+  private Future<Boolean> leaveWithRetries(String room, RoomMember session, int attemptsLeft) {
+    return registry.leave(room, session.name(), session.sessionId()).recover(failed -> attemptsLeft > 1
         ? leaveWithRetries(room, session, attemptsLeft - 1)
         : Future.failedFuture(failed));
   }
 
   private void dropMember(LocalRoom local, LocalMember member) {
-    local.members.remove(member.session.id(), member);
-    Set<String> joined = roomsOfSession.get(member.session.id());
+    local.members.remove(member.session.sessionId(), member);
+    Set<String> joined = roomsOfSession.get(member.session.sessionId());
     if (joined != null) {
       joined.remove(local.name);
     }

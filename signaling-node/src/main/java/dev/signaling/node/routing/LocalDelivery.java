@@ -1,7 +1,7 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.session.LocalSessions;
-import dev.signaling.node.session.Session;
+import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.routing.Session;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

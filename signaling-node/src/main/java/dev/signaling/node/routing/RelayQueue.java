@@ -1,6 +1,6 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;

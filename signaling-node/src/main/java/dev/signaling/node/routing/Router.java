@@ -1,11 +1,10 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.async.OwnerContext;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
-import dev.signaling.node.session.LocalSessions;
-import dev.signaling.node.session.Refusal;
-import dev.signaling.node.session.Session;
+import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.base.Refusal;
+import dev.signaling.node.routing.Session;
 import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,14 +31,19 @@ public final class Router {
   private final String nodeId;
   private final Presence presence;
   private final LocalSessions sessions;
+  private final RoomRecipients rooms;
+  private final RelayMetrics metrics;
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final int REPLACE_ATTEMPTS = 5;
 
   private final DeliveryOptions deliveryOptions;
   private final DeliveryOptions replaceOptions;
 
-  public Router(Vertx vertx, String nodeId, Presence presence, LocalSessions sessions, Duration deliveryTimeout) {
+  public Router(Vertx vertx, String nodeId, Presence presence, LocalSessions sessions, RoomRecipients rooms,
+      RelayMetrics metrics, Duration deliveryTimeout) {
     this.vertx = vertx;
+    this.rooms = rooms;
+    this.metrics = metrics;
     this.nodeId = nodeId;
     this.presence = presence;
     this.sessions = sessions;
@@ -77,9 +81,13 @@ public final class Router {
     return presence.release(session.name(), session.id());
   }
 
-  /** A queue that relays the frames of one sender, whose event loop is the calling one, in order. */
-  public RelayQueue newRelayQueue() {
-    return new RelayQueue(OwnerContext.ofCaller());
+  public RelayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The relays of {@code sender}, made on its event loop: the calling one. */
+  public Relays relaysFor(Session sender) {
+    return new Relays(this, rooms, metrics, sender);
   }
 
   /**

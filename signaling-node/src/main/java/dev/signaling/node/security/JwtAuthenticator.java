@@ -1,6 +1,6 @@
 package dev.signaling.node.security;
 
-import dev.signaling.node.session.Refusal;
+import dev.signaling.node.base.Refusal;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.Names;
 import io.vertx.core.Future;

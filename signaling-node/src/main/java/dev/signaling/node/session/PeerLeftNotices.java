@@ -1,5 +1,7 @@
 package dev.signaling.node.session;
 
+import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.routing.Session;
 import dev.signaling.protocol.ServerMessages;
 import java.time.Duration;
 import java.util.Set;

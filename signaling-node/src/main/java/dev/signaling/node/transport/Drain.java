@@ -1,5 +1,6 @@
 package dev.signaling.node.transport;
 
+import dev.signaling.node.session.ClientSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,7 +26,7 @@ public final class Drain {
 
   /** Completes once every connection open now has been sent away and closed (or the grace ran out). */
   public static Future<Void> run(Vertx vertx, OpenConnections connections, Duration window) {
-    List<WebSocketConnection> all = connections.snapshot();
+    List<ClientSession> all = connections.snapshot();
     if (all.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -33,7 +34,7 @@ public final class Drain {
     long interval = window.toMillis() / batches;
     for (int batch = 0; batch < batches; batch++) {
       // Connection i goes in batch i * batches / n: every batch gets its share, none is left empty.
-      List<WebSocketConnection> members = all.subList((int) ((long) batch * all.size() / batches),
+      List<ClientSession> members = all.subList((int) ((long) batch * all.size() / batches),
           (int) ((long) (batch + 1) * all.size() / batches));
       // The first batch leaves at once; the last one just before the window closes.
       vertx.setTimer(1 + batch * interval, fired -> members.forEach(connection ->

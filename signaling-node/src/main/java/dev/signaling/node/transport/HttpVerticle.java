@@ -16,11 +16,11 @@ public final class HttpVerticle extends VerticleBase {
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
   private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
-  private final NodeServices services;
+  private final TransportServices services;
   private final int port;
 
   /** @param port the port to bind, the same for every instance of the node */
-  public HttpVerticle(NodeServices services, int port) {
+  public HttpVerticle(TransportServices services, int port) {
     this.services = services;
     this.port = port;
   }
@@ -29,7 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router routes = Router.router(vertx);
     routes.get(WEBSOCKET_PATH).handler(this::upgrade);
-    if (services.config().managementPort() == 0) {
+    if (services.sessions().config().managementPort() == 0) {
       ManagementRoutes.mount(routes, services.health(), services.registry());
     }
     // The web app: static files from the jar, nothing from anywhere else.
@@ -38,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
         // Revalidated on every load, so a node upgrade never leaves a browser on an old app.
         .setCachingEnabled(false));
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(services.config().httpHost())
+        .setHost(services.sessions().config().httpHost())
         .setPort(port)
         // Vert.x's own maxima are a hard ceiling above the configured limit: messages between the two get a
         // message-too-large error and the connection goes on; only a client far past it is cut off.
@@ -62,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private int hardCeiling() {
-    return Math.max(1024 * 1024, services.config().limits().maxMessageBytes() * 4);
+    return Math.max(1024 * 1024, services.sessions().config().limits().maxMessageBytes() * 4);
   }
 
   private void upgrade(RoutingContext context) {
@@ -77,11 +77,11 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String address = request.remoteAddress().hostAddress();
-    if (services.connections().from(address) >= services.config().limits().maxConnectionsPerIp()) {
+    if (services.connections().from(address) >= services.sessions().config().limits().maxConnectionsPerIp()) {
       context.response().setStatusCode(429).putHeader("Retry-After", "10").end("too many connections");
       return;
     }
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
-    request.toWebSocket().onSuccess(socket -> new WebSocketConnection(vertx, socket, address, services));
+    request.toWebSocket().onSuccess(socket -> WebSocketLink.serve(vertx, socket, address, services));
   }
 }

@@ -6,9 +6,9 @@ import io.vertx.ext.web.Router;
 
 /** Serves {@code /metrics} and the health probes on {@code MANAGEMENT_PORT}, apart from client traffic. */
 public final class ManagementVerticle extends VerticleBase {
-  private final NodeServices services;
+  private final TransportServices services;
 
-  public ManagementVerticle(NodeServices services) {
+  public ManagementVerticle(TransportServices services) {
     this.services = services;
   }
 
@@ -18,6 +18,6 @@ public final class ManagementVerticle extends VerticleBase {
     ManagementRoutes.mount(routes, services.health(), services.registry());
     return vertx.createHttpServer()
         .requestHandler(routes)
-        .listen(services.config().managementPort(), services.config().httpHost());
+        .listen(services.sessions().config().managementPort(), services.sessions().config().httpHost());
   }
 }

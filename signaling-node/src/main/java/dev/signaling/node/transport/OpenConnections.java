@@ -1,22 +1,31 @@
 package dev.signaling.node.transport;
 
+import dev.signaling.node.metrics.Metrics;
+import dev.signaling.node.session.ClientSession;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Every open WebSocket connection of this node, logged in or not: what a drain sends away. */
+/** Every open client connection of this node, logged in or not: what a drain sends away. */
 public final class OpenConnections {
-  private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
+  private final Set<ClientSession> open = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
-  void opened(WebSocketConnection connection, String address) {
+  public OpenConnections(MeterRegistry registry) {
+    Gauge.builder(Metrics.PREFIX + "connections", this, OpenConnections::size)
+        .description("Open WebSocket connections on this node, logged in or not").register(registry);
+  }
+
+  void opened(ClientSession connection, String address) {
     open.add(connection);
     perAddress.computeIfAbsent(address, key -> new AtomicInteger()).incrementAndGet();
   }
 
-  void closed(WebSocketConnection connection, String address) {
+  void closed(ClientSession connection, String address) {
     if (open.remove(connection)) {
       perAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
@@ -32,12 +41,12 @@ public final class OpenConnections {
     return open.size();
   }
 
-  boolean isOpen(WebSocketConnection connection) {
+  boolean isOpen(ClientSession connection) {
     return open.contains(connection);
   }
 
   /** The connections open now. */
-  List<WebSocketConnection> snapshot() {
+  List<ClientSession> snapshot() {
     return List.copyOf(open);
   }
 }

@@ -24,10 +24,11 @@ import dev.signaling.node.metrics.Metrics;
 import dev.signaling.node.presence.LocalPresence;
 import dev.signaling.node.rooms.LocalRoomRegistry;
 import dev.signaling.node.routing.RelayMetrics;
-import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.transport.ManagementRoutes;
 import dev.signaling.node.transport.OpenConnections;
-import dev.signaling.node.transport.SessionMetrics;
+import dev.signaling.node.session.ReassertionMetrics;
+import dev.signaling.node.session.SessionMetrics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -760,22 +761,24 @@ class KubernetesManifestsTest {
 
   /**
    * The series names of every {@code signaling_} meter, from the node's own meter classes on a registry like
-   * the node's, without starting a node. The cluster-wide gauges are named where SignalingNode wires them,
+   * the node's, without starting a node. The cluster-wide gauges are named where NodeUpkeep wires them,
    * so their names are read from its source.
    */
   private Set<String> exportedSignalingSeries() throws Exception {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     new RelayMetrics(registry);
-    new SessionMetrics(registry, new LocalSessions(), new OpenConnections());
+    new SessionMetrics(registry, new LocalSessions());
+    new OpenConnections(registry);
+    new ReassertionMetrics(registry);
     ClusterMetrics cluster = new ClusterMetrics(registry, clusterOfOne());
-    // One reaped counter per kind of entry, as SignalingNode tracks them.
+    // One reaped counter per kind of entry, as NodeUpkeep tracks them.
     cluster.track(new LocalPresence());
     cluster.track(new LocalRoomRegistry());
 
     String wiring = Files.readString(repoRoot.resolve(
-        "signaling-node/src/main/java/dev/signaling/node/SignalingNode.java"));
+        "signaling-node/src/main/java/dev/signaling/node/NodeUpkeep.java"));
     List<String> gauges = CLUSTER_WIDE_GAUGE.matcher(wiring).results().map(result -> result.group(1)).toList();
-    assertThat(gauges).as("cluster-wide gauges wired in SignalingNode").isNotEmpty();
+    assertThat(gauges).as("cluster-wide gauges wired in NodeUpkeep").isNotEmpty();
     Vertx vertx = Vertx.vertx();
     try {
       for (String gauge : gauges) {

@@ -94,6 +94,9 @@ class FrozenPresenceOwnerIT {
   /** Names never logged in whose presence entry the child node's member would hold. */
   private static List<String> namesHeldByTheChild(TestCluster cluster, int count) {
     HazelcastInstance local = hazelcast(cluster.node(0));
+    // Partitions move to a member that joined for a while after it joined: wait until they are in place.
+    Poll.until(() -> local.getCluster().getMembers().size() == 3 && local.getPartitionService().isClusterSafe(),
+        Duration.ofSeconds(60), "all partitions in place on three members");
     Set<Member> inThisJvm = Set.of(local.getCluster().getLocalMember(),
         hazelcast(cluster.node(1)).getCluster().getLocalMember());
     List<String> names = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.signaling.node.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -2,9 +2,12 @@ package dev.signaling.node.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
+import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.routing.Session;
 import dev.signaling.node.support.EventLoops;
 import dev.signaling.node.support.Poll;
+import dev.signaling.node.support.RecordingOutbound;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.client.SignalingClient;
 import dev.signaling.node.SignalingNode;
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.config.ConfigLoader;
 import dev.signaling.node.config.NodeConfig;
 import io.vertx.core.Future;

@@ -1,9 +1,10 @@
-package dev.signaling.node.session;
+package dev.signaling.node.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.support.EventLoops;
+import dev.signaling.node.support.RecordingOutbound;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

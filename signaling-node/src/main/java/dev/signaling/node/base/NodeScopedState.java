@@ -1,4 +1,4 @@
-package dev.signaling.node.cluster;
+package dev.signaling.node.base;
 
 import io.vertx.core.Future;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.signaling.node.routing;
+package dev.signaling.node.session;
 
 import dev.signaling.node.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;

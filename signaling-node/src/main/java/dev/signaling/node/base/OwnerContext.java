@@ -1,4 +1,4 @@
-package dev.signaling.node.async;
+package dev.signaling.node.base;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

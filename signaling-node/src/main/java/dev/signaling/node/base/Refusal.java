@@ -1,4 +1,4 @@
-package dev.signaling.node.session;
+package dev.signaling.node.base;
 
 import dev.signaling.protocol.ErrorCode;
 

@@ -1,4 +1,4 @@
-package dev.signaling.node.transport;
+package dev.signaling.node.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.signaling.node.session;
+package dev.signaling.node.routing;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

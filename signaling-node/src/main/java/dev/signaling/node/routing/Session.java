@@ -1,6 +1,6 @@
-package dev.signaling.node.session;
+package dev.signaling.node.routing;
 
-import dev.signaling.node.async.OwnerContext;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Future;

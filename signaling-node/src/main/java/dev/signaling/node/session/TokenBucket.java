@@ -1,4 +1,4 @@
-package dev.signaling.node.transport;
+package dev.signaling.node.session;
 
 /**
  * A per-connection message budget: {@code ratePerSecond} on average, up to {@code burst} at once, so the

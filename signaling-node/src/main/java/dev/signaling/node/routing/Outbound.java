@@ -1,4 +1,4 @@
-package dev.signaling.node.session;
+package dev.signaling.node.routing;
 
 import io.vertx.core.Future;
 

@@ -1,7 +1,7 @@
-package dev.signaling.node.transport;
+package dev.signaling.node.session;
 
 import dev.signaling.node.metrics.Metrics;
-import dev.signaling.node.session.LocalSessions;
+import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,11 +15,9 @@ public final class SessionMetrics {
   private final Counter throttled;
   private final Map<ErrorCode, Counter> loginFailures = new EnumMap<>(ErrorCode.class);
 
-  public SessionMetrics(MeterRegistry registry, LocalSessions sessions, OpenConnections connections) {
+  public SessionMetrics(MeterRegistry registry, LocalSessions sessions) {
     Gauge.builder(Metrics.PREFIX + "sessions", sessions, LocalSessions::size)
         .description("Logged-in sessions connected to this node").register(registry);
-    Gauge.builder(Metrics.PREFIX + "connections", connections, OpenConnections::size)
-        .description("Open WebSocket connections on this node, logged in or not").register(registry);
     logins = Counter.builder(Metrics.PREFIX + "logins").description("Successful logins").register(registry);
     throttled = Counter.builder(Metrics.PREFIX + "rate_limit_pauses")
         .description("Times a connection spent its message budget and the node stopped reading it until it refilled")

@@ -1,4 +1,4 @@
-package dev.signaling.node.cluster;
+package dev.signaling.node.base;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,10 +16,10 @@ import java.util.concurrent.Executor;
  * Here the callback runs on Hazelcast's response thread instead, where it only hands the answer over to
  * the caller's event loop.
  */
-public final class HazelcastFutures {
+public final class CompletionStages {
   private static final Executor ON_RESPONSE_THREAD = Runnable::run;
 
-  private HazelcastFutures() {
+  private CompletionStages() {
   }
 
   /** {@code stage}'s outcome, delivered on the context of the calling thread. */

@@ -1,7 +1,6 @@
-package dev.signaling.node.transport;
+package dev.signaling.node.session;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 
 /**
  * Holds one connection to its message budget by reading more slowly instead of refusing. When a message
@@ -33,7 +32,7 @@ final class ReadThrottle {
   private static final int MESSAGES_PER_TURN = 16;
 
   private final Vertx vertx;
-  private final ServerWebSocket socket;
+  private final ClientLink link;
   private final TokenBucket budget;
   private final SessionMetrics metrics;
   private final Runnable onFlood;
@@ -41,16 +40,17 @@ final class ReadThrottle {
   private int readThisTurn;
   private boolean throttled;
   private boolean flooding;
+  private boolean stopped;
   private long pausedAt;
   private long windowStart;
   private long throttledInWindow;
 
   /** {@code onFlood} runs once, when the client has been held back too long; reading stays paused. */
-  ReadThrottle(Vertx vertx, ServerWebSocket socket, int ratePerSecond, int burst, SessionMetrics metrics,
+  ReadThrottle(Vertx vertx, ClientLink link, int ratePerSecond, int burst, SessionMetrics metrics,
       Runnable onFlood) {
     long now = System.nanoTime();
     this.vertx = vertx;
-    this.socket = socket;
+    this.link = link;
     this.budget = new TokenBucket(ratePerSecond, burst, now);
     this.metrics = metrics;
     this.onFlood = onFlood;
@@ -81,15 +81,20 @@ final class ReadThrottle {
   /** Stops reading for a reason of the caller's, until as many {@link #release}s. */
   void hold() {
     if (holds++ == 0) {
-      socket.pause();
+      link.pauseReading();
     }
   }
 
   /** Ends one {@link #hold}; reading resumes when no reason is left. */
   void release() {
     if (--holds == 0 && !flooding) {
-      socket.resume();
+      link.resumeReading();
     }
+  }
+
+  /** The connection closed: nothing is to be resumed any more. */
+  void stop() {
+    stopped = true;
   }
 
   private void throttle(long now) {
@@ -107,7 +112,7 @@ final class ReadThrottle {
 
   private void unthrottle() {
     throttled = false;
-    if (socket.isClosed()) {
+    if (stopped) {
       return;
     }
     throttledInWindow += System.nanoTime() - pausedAt;

@@ -1,5 +1,6 @@
-package dev.signaling.node.session;
+package dev.signaling.node.support;
 
+import dev.signaling.node.routing.Outbound;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
@@ -10,11 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A client connection that records what is written to it and on which thread; writes complete at once, or
  * never when told the client has stopped reading.
  */
-final class RecordingOutbound implements Outbound {
-  final List<String> frames = new CopyOnWriteArrayList<>();
-  final List<String> threads = new CopyOnWriteArrayList<>();
-  final CompletableFuture<Short> closed = new CompletableFuture<>();
-  volatile boolean clientReads = true;
+public final class RecordingOutbound implements Outbound {
+  public final List<String> frames = new CopyOnWriteArrayList<>();
+  public final List<String> threads = new CopyOnWriteArrayList<>();
+  public final CompletableFuture<Short> closed = new CompletableFuture<>();
+  public volatile boolean clientReads = true;
 
   @Override
   public Future<Void> write(String frame) {

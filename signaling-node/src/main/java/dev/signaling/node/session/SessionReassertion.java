@@ -1,10 +1,11 @@
-package dev.signaling.node.routing;
+package dev.signaling.node.session;
 
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceReassertion;
+import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.rooms.RoomService;
-import dev.signaling.node.session.LocalSessions;
-import dev.signaling.node.session.Session;
+import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.routing.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -168,7 +169,7 @@ public final class SessionReassertion {
           onPresenceReasserted(done, present);
           return null;
         });
-    Future<Void> memberships = rooms.reassert(this::isPresent).map(restored -> {
+    Future<Void> memberships = rooms.reassert(member -> isPresent(member)).map(restored -> {
       metrics.restoredMemberships(restored);
       if (restored > 0) {
         LOG.info("restored {} room memberships of this node's sessions", restored);
@@ -203,6 +204,11 @@ public final class SessionReassertion {
 
   private boolean isPresent(Session session) {
     return session.isClaimed() && !session.isEnded() && !setAside.contains(session.id());
+  }
+
+  private boolean isPresent(RoomMember member) {
+    Session session = sessions.find(member.name(), member.sessionId());
+    return session != null && isPresent(session);
   }
 
   /** The present sessions by name; a name with two (one being replaced) waits for the next pass. */

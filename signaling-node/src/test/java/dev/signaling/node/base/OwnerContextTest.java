@@ -1,4 +1,4 @@
-package dev.signaling.node.async;
+package dev.signaling.node.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
