@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class RoomService {
   private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
   private static final int LEAVE_ATTEMPTS = 3;
+  private static final int BACKGROUND_LEAVE_ATTEMPTS = 12;
+  private static final Duration BACKGROUND_LEAVE_DELAY = Duration.ofSeconds(5);
 
+  private final Vertx vertx;
   private final Context context;
   private final RoomRegistry registry;
   private final RoomEvents events;
@@ -49,6 +53,7 @@ public final class RoomService {
 
   public RoomService(Vertx vertx, RoomRegistry registry, RoomEvents events, String nodeId, int maxRoomsPerUser,
       int maxRoomMembers) {
+    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.registry = registry;
     this.events = events;
@@ -93,9 +98,15 @@ public final class RoomService {
       if (member == null) {
         return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
       }
-      return forget(local, member).map(left -> {
+      return forget(local, member).transform(left -> {
+        if (left.failed()) {
+          // Out of the room here (no event reaches the member any more), but the room may list it a
+          // while longer: the store did not answer, and the leave is retried in the background.
+          return Future.failedFuture(new Refusal(ErrorCode.SERVER_UNAVAILABLE,
+              "The room service did not record the leave; the room may list you a while longer."));
+        }
         events.left(session, room, id);
-        return null;
+        return Future.succeededFuture();
       });
     });
   }
@@ -307,9 +318,26 @@ public final class RoomService {
    * for as long as this node lives.
    */
   private Future<Boolean> leaveWithRetries(String room, RoomMember session, int attemptsLeft) {
-    return registry.leave(room, session.name(), session.sessionId()).recover(failed -> attemptsLeft > 1
-        ? leaveWithRetries(room, session, attemptsLeft - 1)
-        : Future.failedFuture(failed));
+    return registry.leave(room, session.name(), session.sessionId()).recover(failed -> {
+      if (attemptsLeft > 1) {
+        return leaveWithRetries(room, session, attemptsLeft - 1);
+      }
+      retryLater(room, session, BACKGROUND_LEAVE_ATTEMPTS);
+      return Future.failedFuture(failed);
+    });
+  }
+
+  /** Goes on trying a leave the store did not record, now and then, so that no ghost stays for long. */
+  private void retryLater(String room, RoomMember session, int attemptsLeft) {
+    vertx.setTimer(BACKGROUND_LEAVE_DELAY.toMillis(), fired -> registry.leave(room, session.name(), session.sessionId())
+        .onFailure(failed -> {
+          if (attemptsLeft > 1) {
+            retryLater(room, session, attemptsLeft - 1);
+          } else {
+            LOG.warn("could not remove {} from room {}; the room may list it until this node stops", session.name(),
+                room, failed);
+          }
+        }));
   }
 
   private void dropMember(LocalRoom local, LocalMember member) {

@@ -3,6 +3,7 @@ package dev.signaling.node.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.client.SignalingClient;
+import dev.signaling.node.SharedState;
 import dev.signaling.node.SignalingNode;
 import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.config.ConfigLoader;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Real signaling nodes in this JVM: clustered over real Hazelcast on 127.0.0.1 under a cluster name of
@@ -51,10 +53,16 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public static TestCluster start(boolean clustered, int size, Map<String, String> settings) {
+    return start(clustered, size, settings, SharedState.AS_PICKED);
+  }
+
+  /** Nodes whose shared state is {@code decorate}d, for example with fakes that can be told to fail. */
+  public static TestCluster start(boolean clustered, int size, Map<String, String> settings,
+      UnaryOperator<SharedState> decorate) {
     TestCluster cluster = new TestCluster(clustered, settings);
     try {
       for (int i = 0; i < (clustered ? size : 1); i++) {
-        cluster.addNode();
+        cluster.addNode(Map.of(), decorate);
       }
     } catch (RuntimeException failed) {
       cluster.close();
@@ -69,10 +77,15 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts one more node with these settings on top of the cluster's. */
   public SignalingNode addNode(Map<String, String> overrides) {
+    return addNode(overrides, SharedState.AS_PICKED);
+  }
+
+  /** Starts one more node whose shared state is {@code decorate}d, for example with fakes told to fail. */
+  public SignalingNode addNode(Map<String, String> overrides, UnaryOperator<SharedState> decorate) {
     Map<String, String> nodeSettings = new HashMap<>(settings);
     nodeSettings.putAll(overrides);
     NodeConfig config = ConfigLoader.load(nodeSettings, new String[0]);
-    SignalingNode node = await(SignalingNode.start(config));
+    SignalingNode node = await(SignalingNode.start(config, decorate));
     nodes.add(node);
     return node;
   }

@@ -1,0 +1,77 @@
+package dev.signaling.node.support;
+
+import dev.signaling.node.presence.Presence;
+import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.presence.PresenceReassertion;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A node's presence that can be told to fail, as a store that does not answer would: claims (logins) and
+ * lookups (relays) fail while they are switched off; everything else goes to the real one.
+ */
+public final class FailingPresence implements Presence {
+  private final Presence real;
+  public volatile boolean claimsFail;
+  public volatile boolean lookupsFail;
+
+  public FailingPresence(Presence real) {
+    this.real = real;
+  }
+
+  private static <T> Future<T> noAnswer() {
+    return Future.failedFuture(new IllegalStateException("the presence store did not answer (on purpose)"));
+  }
+
+  @Override
+  public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
+    return claimsFail ? noAnswer() : real.claim(name, entry);
+  }
+
+  @Override
+  public Future<PresenceEntry> lookup(String name) {
+    return lookupsFail ? noAnswer() : real.lookup(name);
+  }
+
+  @Override
+  public Future<PresenceEntry> locate(String name) {
+    return lookupsFail ? noAnswer() : real.locate(name);
+  }
+
+  @Override
+  public Future<PresenceEntry> locateAgain(String name) {
+    return lookupsFail ? noAnswer() : real.locateAgain(name);
+  }
+
+  @Override
+  public Future<Boolean> release(String name, String session) {
+    return real.release(name, session);
+  }
+
+  @Override
+  public Future<Integer> size() {
+    return real.size();
+  }
+
+  @Override
+  public Future<Integer> countOn(String node) {
+    return real.countOn(node);
+  }
+
+  @Override
+  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions, Predicate<String> stillHere) {
+    return real.reassert(node, sessions, stillHere);
+  }
+
+  @Override
+  public Future<Set<String>> removeNode(String node) {
+    return real.removeNode(node);
+  }
+
+  @Override
+  public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
+    return real.removeAllExcept(liveNodes);
+  }
+}
