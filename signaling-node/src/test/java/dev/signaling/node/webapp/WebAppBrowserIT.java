@@ -51,6 +51,9 @@ class WebAppBrowserIT {
     String room = room();
     try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room)) {
       alice.screenshot("1-in-room");
+      assertThat(alice.evalAsync(statusAndType("'/favicon.ico'"))).isEqualTo("200 image/x-icon");
+      assertThat(alice.evalAsync(statusAndType("document.querySelector('link[rel=icon]').href")))
+          .isEqualTo("200 image/svg+xml");
       alice.click("call-bob");
       bob.waitForStatus("incoming", "alice is calling");
       bob.screenshot("2-ringing");
@@ -221,6 +224,11 @@ class WebAppBrowserIT {
   private static void awaitMoreFrames(BrowserPage self, String peer, long before) {
     Poll.until(() -> self.framesDecodedFrom(peer) > before + 10, Duration.ofSeconds(30),
         self.user() + " decodes new frames from " + peer);
+  }
+
+  /** A promise of the HTTP status and content type with which the page's node answers a GET of {@code url}. */
+  private static String statusAndType(String url) {
+    return "fetch(" + url + ").then(r => r.status + ' ' + r.headers.get('Content-Type'))";
   }
 
   private static String senderTrackEnabled(String peer, String kind) {
