@@ -1,9 +1,11 @@
-// The video-call page's entry: sign in, join a room, keep the list of who is here and the connection
-// indicator, and hand the call messages to the call state machine (call-state.js), which drives the peer
-// links (mesh.js) and the page (ui.js).
+// The video-call page's entry: sign in (by name, or with the deployment's tokens), join a room, keep the
+// list of who is here and the connection indicator, and hand the call messages to the call state machine
+// (call-state.js), which drives the peer links (mesh.js) and the page (ui.js).
 
+import config from './config.js';
 import { Calls, MAX_GROUP } from './call-state.js';
 import { SignalingClient, SignalingError } from './signaling-client.js';
+import { tokenProvider } from './token-source.js';
 import * as ui from './ui.js';
 
 const { $ } = ui;
@@ -11,6 +13,7 @@ const NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 const session = { client: null, name: null, room: null, users: [] };
 const calls = new Calls(session, renderPeople);
+const token = tokenProvider(config);
 
 function init() {
   if (!window.isSecureContext) {
@@ -19,7 +22,9 @@ function init() {
   }
   const params = new URLSearchParams(location.search);
   $('room-input').value = params.get('room') || 'lobby';
-  if (params.get('name')) {
+  if (token) {
+    ui.useTokenSignIn();
+  } else if (params.get('name')) {
     $('name-input').value = params.get('name');
   }
   $('login-form').addEventListener('submit', (event) => {
@@ -55,17 +60,19 @@ function init() {
 // ---- signing in --------------------------------------------------------------------------------------------
 
 async function start(name, room) {
-  if (!NAME_PATTERN.test(name) || !NAME_PATTERN.test(room)) {
+  if ((!token && !NAME_PATTERN.test(name)) || !NAME_PATTERN.test(room)) {
     ui.showAlert('Names and rooms are 1-64 letters, digits or . _ - @');
     return;
   }
   $('join-button').disabled = true;
-  const client = new SignalingClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  const client = new SignalingClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+    { token });
   session.client = client;
   wire(client);
   try {
     await client.connect();
-    const ok = await client.login(name);
+    // With tokens, the token names the person.
+    const ok = await client.login(token ? undefined : name);
     session.name = ok.name;
     session.room = room;
     const joined = await client.join(room);

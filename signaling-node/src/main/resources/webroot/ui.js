@@ -56,6 +56,13 @@ export function setIncomingTitle(incoming) {
 
 // ---- sign-in and the room -----------------------------------------------------------------------------
 
+/** With tokens the deployment's sign-in names the person, so the form asks only for the room. */
+export function useTokenSignIn() {
+  $('name-field').hidden = true;
+  $('name-input').required = false;
+  $('token-hint').hidden = false;
+}
+
 export function showRoom(name, room) {
   $('login-form').hidden = true;
   $('workspace').hidden = false;
