@@ -21,7 +21,8 @@ export class PeerLink {
    * @param {RTCIceServer[]} options.iceServers from the signaling server's login-ok
    * @param {MediaStream} options.localStream tracks to send
    * @param {(message: object) => void} options.signal sends a signaling message to the peer
-   * @param {object} options.events callbacks: track(stream), state(connectionState), chat(text), failed()
+   * @param {object} options.events callbacks: track(stream), state(connectionState), chat(text),
+   *     camera(on), chatOpen(), chatClosed(), failed()
    */
   constructor({ peer, initiator, iceServers, localStream, signal, events }) {
     this.peer = peer;
@@ -60,6 +61,8 @@ export class PeerLink {
     // Negotiated with the same id on both sides: neither waits for the other to announce it.
     this.chat = this.pc.createDataChannel('chat', { negotiated: true, id: 0 });
     this.chat.onopen = () => this.events.chatOpen?.();
+    // The peer's page closed its connection (hung up, or was closed): often the first sign of it.
+    this.chat.onclose = () => !this.closed && this.events.chatClosed?.();
     this.chat.onmessage = (event) => this.onChat(event.data);
     for (const track of this.localStream.getTracks()) {
       this.pc.addTrack(track, this.localStream);
@@ -164,9 +167,23 @@ export class PeerLink {
     return this.chat !== null && this.chat.readyState === 'open';
   }
 
+  /** Media and chat both flow: the peer's page is there, whatever its signaling connection does. */
+  isUp() {
+    return this.pc.connectionState === 'connected' && this.chatOpen();
+  }
+
   sendChat(text) {
+    return this.sendOnChannel({ text });
+  }
+
+  /** Tells the peer whether this side's camera is on, so that it can show a name instead of black. */
+  sendCamera(on) {
+    return this.sendOnChannel({ camera: on });
+  }
+
+  sendOnChannel(message) {
     if (this.chatOpen()) {
-      this.chat.send(JSON.stringify({ text }));
+      this.chat.send(JSON.stringify(message));
       return true;
     }
     return false;
@@ -174,9 +191,11 @@ export class PeerLink {
 
   onChat(data) {
     try {
-      const { text } = JSON.parse(data);
+      const { text, camera } = JSON.parse(data);
       if (typeof text === 'string') {
         this.events.chat(text);
+      } else if (typeof camera === 'boolean') {
+        this.events.camera?.(camera);
       }
     } catch {
       // Not ours; ignore.

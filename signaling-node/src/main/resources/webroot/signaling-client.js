@@ -13,6 +13,8 @@
 // 'rejoin-failed' tells it of a room that no longer takes it (full, or too many rooms). A node
 // that shuts down sends 'go-away' first: the client then reconnects (to whichever node the address
 // leads to) after the delay the node asked for instead of its backoff.
+// On nodes that require JSON Web Tokens, the `token` option supplies one for every login, reconnects
+// included, and for renewing it before it expires.
 // No dependencies, no build step.
 
 /** An error frame from the server, as an exception: `code` is one of the protocol's error codes. */
@@ -31,8 +33,13 @@ const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']
 const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'rejoin-failed',
   'session-replaced']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
-// (1008: replaced by a newer login, or no login in time).
+// (1008: replaced by a newer login, or no login in time). A token that expired is the exception when the
+// client has a token provider: the reconnect logs in with a fresh one.
 const FINAL_CLOSE_CODES = new Set([1008]);
+// A token is renewed when this share of its remaining lifetime has passed.
+const TOKEN_RENEWAL_POINT = 0.75;
+const MIN_TOKEN_RENEWAL_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 // A rejoin refused with one of these fails the same way at every attempt: the room is dropped instead of
 // reconnecting over it forever.
 const ROOM_REFUSALS = new Set(['room-full', 'too-many-rooms']);
@@ -45,10 +52,13 @@ export class SignalingClient {
    * @param {number} [options.minDelayMs=500] first reconnect delay
    * @param {number} [options.maxDelayMs=15000] longest reconnect delay
    * @param {number} [options.requestTimeoutMs=10000] how long a request waits for its answer
+   * @param {() => (string|Promise<string>)} [options.token] supplies a JSON Web Token; called for every
+   *     login (each reconnect's too) and to renew the token before it expires
    */
   constructor(url, options = {}) {
     this.url = url;
-    this.options = { reconnect: true, minDelayMs: 500, maxDelayMs: 15000, requestTimeoutMs: 10000, ...options };
+    this.options = { reconnect: true, minDelayMs: 500, maxDelayMs: 15000, requestTimeoutMs: 10000, token: null,
+      ...options };
     this.name = null;
     this.rooms = new Set();
     this.iceServers = [];
@@ -60,6 +70,7 @@ export class SignalingClient {
     this.attempt = 0;
     this.reconnectTimer = null;
     this.goAwayDelayMs = null;
+    this.renewalTimer = null;
   }
 
   /** Opens the connection; resolves once it is open. Replaces a reconnect that is waiting for its turn. */
@@ -97,11 +108,20 @@ export class SignalingClient {
     });
   }
 
-  /** Logs in; resolves with the `login-ok` frame, whose `iceServers` are for RTCPeerConnection. */
+  /**
+   * Logs in; resolves with the `login-ok` frame, whose `iceServers` are for RTCPeerConnection. With a
+   * `token` option the login carries a fresh token, and `name` may be left out: the token names the user.
+   */
   async login(name) {
-    const ok = await this.request({ type: 'login', name });
+    const message = { type: 'login', name };
+    const token = this.options.token ? await this.options.token() : null;
+    if (token !== null) {
+      message.token = token;
+    }
+    const ok = await this.request(message);
     this.name = ok.name;
     this.iceServers = ok.iceServers || [];
+    this.scheduleTokenRenewal(token);
     return ok;
   }
 
@@ -184,6 +204,7 @@ export class SignalingClient {
   close() {
     this.closedByUser = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.renewalTimer);
     if (this.socket) {
       this.socket.close(1000, 'bye');
     }
@@ -242,12 +263,15 @@ export class SignalingClient {
   }
 
   onClose(event) {
+    clearTimeout(this.renewalTimer);
     for (const [id, waiting] of this.pending) {
       clearTimeout(waiting.timer);
       waiting.reject(new SignalingError({ code: 'connection-closed', message: 'The connection closed.' }));
       this.pending.delete(id);
     }
-    const willReconnect = this.options.reconnect && !this.closedByUser && !FINAL_CLOSE_CODES.has(event.code);
+    const final = FINAL_CLOSE_CODES.has(event.code)
+      && !(event.reason === 'token-expired' && this.options.token && this.name);
+    const willReconnect = this.options.reconnect && !this.closedByUser && !final;
     this.emit('close', { code: event.code, reason: event.reason, willReconnect });
     if (willReconnect) {
       this.scheduleReconnect();
@@ -292,6 +316,34 @@ export class SignalingClient {
     }
   }
 
+  /**
+   * Sends a fresh token before `token` expires, and again before that one does. A renewal that fails
+   * (the provider, or the node refusing the token) is not retried: the node then closes the connection
+   * with `token-expired`, and the reconnect logs in with a fresh token.
+   */
+  scheduleTokenRenewal(token) {
+    clearTimeout(this.renewalTimer);
+    const expiresAt = token === null ? null : tokenExpiry(token);
+    if (expiresAt === null) {
+      return;
+    }
+    const delayMs = Math.min(MAX_TIMER_MS,
+      Math.max(MIN_TOKEN_RENEWAL_MS, (expiresAt - Date.now()) * TOKEN_RENEWAL_POINT));
+    const socket = this.socket;
+    this.renewalTimer = setTimeout(async () => {
+      try {
+        const fresh = await this.options.token();
+        if (this.socket !== socket || !this.isOpen()) {
+          return;
+        }
+        await this.request({ type: 'token', token: fresh });
+        this.scheduleTokenRenewal(fresh);
+      } catch (error) {
+        console.warn('could not renew the token', error);
+      }
+    }, delayMs);
+  }
+
   /** Joins a room again after a reconnect; a room that refuses the session is dropped, not retried. */
   async rejoin(room) {
     try {
@@ -303,5 +355,16 @@ export class SignalingClient {
       this.rooms.delete(room);
       this.emit('rejoin-failed', { room, code: error.code, message: error.message });
     }
+  }
+}
+
+/** When a JSON Web Token expires, in milliseconds since the epoch, from its `exp` claim; null without one. */
+function tokenExpiry(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const { exp } = JSON.parse(atob(payload));
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
   }
 }

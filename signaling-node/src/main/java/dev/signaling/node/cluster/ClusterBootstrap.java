@@ -40,8 +40,8 @@ public final class ClusterBootstrap {
         .map(vertx -> {
       HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
       ClusterView view = new HazelcastClusterView(hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
-      LOG.info("joined cluster \"{}\" as {} at {} with {} members", config.clusterName(), view.nodeId(),
-          hazelcast.getCluster().getLocalMember().getAddress(), view.members().size());
+      LOG.info("joined cluster \"{}\" as {} at {} with {}", config.clusterName(), view.nodeId(),
+          hazelcast.getCluster().getLocalMember().getAddress(), ClusterView.memberCount(view.members().size()));
       return new ClusterRuntime(vertx, view, hazelcast);
     });
   }

@@ -12,6 +12,11 @@ public interface ClusterView {
   /** The ids of the current members, this node included. */
   Set<String> members();
 
+  /** A member count for log lines: "1 member", "3 members". */
+  static String memberCount(int count) {
+    return count + (count == 1 ? " member" : " members");
+  }
+
   /**
    * Whether this node is the cluster's oldest member. The oldest member's member list is the
    * authoritative one, so whole-cluster sweeps run there only.

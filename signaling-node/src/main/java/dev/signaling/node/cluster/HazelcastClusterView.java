@@ -95,12 +95,14 @@ final class HazelcastClusterView implements ClusterView {
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        LOG.info("member joined: {} ({} members)", describe(event.getMember()), event.getMembers().size());
+        LOG.info("member joined: {} ({})", describe(event.getMember()),
+            ClusterView.memberCount(event.getMembers().size()));
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        LOG.info("member left: {} ({} members)", describe(event.getMember()), event.getMembers().size());
+        LOG.info("member left: {} ({})", describe(event.getMember()),
+            ClusterView.memberCount(event.getMembers().size()));
         String left = nodeIdOf(event.getMember());
         onContext("member left", () -> listener.accept(left));
       }

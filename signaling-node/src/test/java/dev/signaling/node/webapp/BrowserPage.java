@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -102,6 +103,22 @@ final class BrowserPage implements AutoCloseable {
     driver.get(url);
   }
 
+  /** The tab's title, as the browser's tab strip shows it. */
+  String title() {
+    return driver.getTitle();
+  }
+
+  /**
+   * Closes the page's tab as a person would, without hanging up; the browser goes on with an empty tab,
+   * so that {@link #close()} still works.
+   */
+  void closeTab() {
+    String appTab = driver.getWindowHandle();
+    String blank = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+    driver.switchTo().window(appTab).close();
+    driver.switchTo().window(blank);
+  }
+
   /** Fills in the login form and waits until the room is shown. */
   void login(String room) {
     type("name-input", user);
@@ -140,7 +157,12 @@ final class BrowserPage implements AutoCloseable {
 
   /** Polls a JavaScript condition every 100 ms until it holds; fails with the page's state after 30 s. */
   void waitUntil(String condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    waitUntil(condition, WAIT, what);
+  }
+
+  /** Polls a JavaScript condition every 100 ms until it holds; fails with the page's state after {@code wait}. */
+  void waitUntil(String condition, Duration wait, String what) {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       try {
         if (Boolean.TRUE.equals(eval(condition))) {
@@ -151,7 +173,7 @@ final class BrowserPage implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         screenshot("timeout");
-        throw new AssertionError(user + ": not within " + WAIT + ": " + what + "; status: \""
+        throw new AssertionError(user + ": not within " + wait + ": " + what + "; status: \""
             + text("call-status") + "\"; alert: \"" + eval("document.querySelector('[data-testid=alert-text]').textContent")
             + "\"; connections: " + eval(DESCRIBE_CONNECTIONS));
       }
@@ -189,6 +211,31 @@ final class BrowserPage implements AutoCloseable {
   long remoteVideoWidth(String peer) {
     return ((Number) eval("document.querySelector('[data-testid=\"remote-video-" + peer + "\"]')?.videoWidth || 0"))
         .longValue();
+  }
+
+  /** The area in CSS pixels that the element with this test id takes on the screen; 0 when it is not shown. */
+  double area(String testId) {
+    return ((Number) eval("(() => { const r = document.querySelector('[data-testid=\"" + testId + "\"]')"
+        + "?.getBoundingClientRect(); return r ? r.width * r.height : 0; })()")).doubleValue();
+  }
+
+  /**
+   * Whether the element with this test id lies wholly inside its closest ancestor of class {@code container}
+   * and is what a click on its middle would hit (nothing covers it).
+   */
+  boolean insideAndClickable(String testId, String container) {
+    return Boolean.TRUE.equals(eval("(() => { const e = document.querySelector('[data-testid=\"" + testId + "\"]');"
+        + " const box = e.closest('." + container + "').getBoundingClientRect(); const r = e.getBoundingClientRect();"
+        + " const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+        + " return r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top"
+        + " && r.bottom <= box.bottom && (hit === e || e.contains(hit)); })()"));
+  }
+
+  /** Whether the tile of {@code who} ("local", or a peer's name) shows a name card instead of video. */
+  boolean showsNameCard(String who) {
+    return Boolean.TRUE.equals(eval("(() => { const card = document.querySelector('[data-testid=\"name-card-"
+        + who + "\"]'); return card !== null && card.offsetParent !== null"
+        + " && card.getBoundingClientRect().height > 40; })()"));
   }
 
   List<String> chatLines() {

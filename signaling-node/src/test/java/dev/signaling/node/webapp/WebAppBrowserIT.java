@@ -25,6 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebAppBrowserIT {
   private static final AtomicInteger ROOMS = new AtomicInteger();
+  private static final String ALERT_HIDDEN = "document.querySelector('[data-testid=alert]').hidden";
+  /** Well below the 20 s a page used to take to notice a peer whose tab closed. */
+  private static final Duration PEER_GONE = Duration.ofSeconds(10);
 
   private TestCluster cluster;
 
@@ -51,8 +54,12 @@ class WebAppBrowserIT {
     String room = room();
     try (BrowserPage alice = page("alice", test, 0, room); BrowserPage bob = page("bob", test, 1, room)) {
       alice.screenshot("1-in-room");
+      assertThat(alice.evalAsync(statusAndType("'/favicon.ico'"))).isEqualTo("200 image/x-icon");
+      assertThat(alice.evalAsync(statusAndType("document.querySelector('link[rel=icon]').href")))
+          .isEqualTo("200 image/svg+xml");
       alice.click("call-bob");
       bob.waitForStatus("incoming", "alice is calling");
+      assertThat(bob.title()).startsWith("Incoming call");
       bob.screenshot("2-ringing");
       bob.click("accept-button");
 
@@ -66,6 +73,11 @@ class WebAppBrowserIT {
         awaitMoreFrames(self, peer, self.framesDecodedFrom(peer));
       }
       alice.waitForStatus("active", "In call with bob.");
+      assertThat(bob.title()).as("bob's tab title once he accepted").doesNotContain("Incoming call");
+      for (BrowserPage[] pair : new BrowserPage[][] {{alice, bob}, {bob, alice}}) {
+        assertThat(pair[0].area("remote-video-" + pair[1].user())).as(pair[0].user() + "'s view of the other")
+            .isGreaterThan(4 * pair[0].area("local-video"));
+      }
       alice.screenshot("3-in-call");
       bob.screenshot("3-in-call");
 
@@ -73,6 +85,8 @@ class WebAppBrowserIT {
       alice.click("camera-button");
       alice.waitUntil(senderTrackEnabled("bob", "audio") + " === false && " + senderTrackEnabled("bob", "video")
           + " === false", "alice's microphone and camera are off");
+      Poll.until(() -> bob.showsNameCard("alice"), Duration.ofSeconds(10), "bob sees alice's name, not black");
+      assertThat(alice.showsNameCard("local")).as("alice's self view with her camera off").isTrue();
       alice.click("mute-button");
       alice.waitUntil(senderTrackEnabled("bob", "audio") + " === true", "alice's microphone is on again");
 
@@ -136,6 +150,46 @@ class WebAppBrowserIT {
       assertThat(alice.eval("document.querySelector('[data-testid=alert]').hidden")).isEqualTo(false);
       alice.screenshot("declined");
       bob.waitForStatus("idle", "Call declined.");
+
+      // Once a later call gets through, the banner about the declined one goes.
+      alice.click("call-bob");
+      bob.waitForStatus("incoming", "alice is calling");
+      alice.waitUntil(ALERT_HIDDEN, Duration.ofSeconds(10), "the banner about the declined call is gone");
+    }
+  }
+
+  @Test
+  void aLongNameFitsItsCardAndAVoiceCallShowsNamesAndALostConnection(TestInfo test) throws Exception {
+    String room = room();
+    String longName = "a.very-long-name_that-fills-all-sixty-four-characters@example.io";
+    assertThat(longName).hasSize(64);
+    try (BrowserPage alice = page("alice", test, 0, room); BrowserPage other = page(longName, test, 1, room)) {
+      alice.waitUntil("document.querySelector('[data-testid=\"user-" + longName + "\"]') !== null",
+          "alice sees the long name");
+      alice.type("call-name-input", "alice");
+      alice.click("call-name-button");
+      alice.waitUntil("!(" + ALERT_HIDDEN + ")", "a banner is shown");
+      assertThat(alice.text("alert-text")).isEqualTo("That is you.");
+      assertThat(alice.insideAndClickable("call-" + longName, "people")).as("Call inside the card").isTrue();
+      assertThat(alice.insideAndClickable("voice-" + longName, "people")).as("Voice inside the card").isTrue();
+      alice.screenshot("1-long-name");
+
+      alice.click("voice-" + longName);
+      other.waitForStatus("incoming", "alice is calling (voice only)");
+      alice.waitUntil(ALERT_HIDDEN, Duration.ofSeconds(10), "'That is you.' is gone once the call gets through");
+      other.click("accept-button");
+      alice.waitUntil("window.signalingApp.peerConnections()[" + BrowserPage.jsString(longName)
+          + "]?.connectionState === 'connected'", "the voice call connects");
+      Poll.until(() -> alice.showsNameCard(longName) && other.showsNameCard("alice"), Duration.ofSeconds(10),
+          "both remote tiles of the voice call show names");
+      assertThat(alice.text("name-card-" + longName)).contains(longName);
+      assertThat(alice.area("remote-" + longName)).isGreaterThan(4 * alice.area("local-tile"));
+      alice.screenshot("2-voice-call");
+
+      other.closeTab();
+      alice.waitUntil("document.querySelector('[data-testid=call-status]').textContent === 'Connection to "
+          + longName + " lost.'", PEER_GONE, "alice is told at once that the connection was lost");
+      alice.screenshot("3-connection-lost");
     }
   }
 
@@ -195,6 +249,18 @@ class WebAppBrowserIT {
             + String.join("\n  ", page.consoleLog())));
         throw failed;
       }
+
+      carol.closeTab();
+      for (BrowserPage stays : List.of(alice, bob)) {
+        stays.waitUntil("document.querySelector('[data-testid=call-notice]').textContent"
+            + " === 'Connection to carol lost.'"
+            + " && document.querySelector('[data-testid=\"remote-carol\"]') === null",
+            PEER_GONE, stays.user() + " is told carol is gone, and her tile is");
+      }
+      alice.waitForStatus("active", "Group call with bob.");
+      alice.screenshot("carol-gone");
+      bob.click("hangup-button");
+      alice.waitForStatus("idle", "bob hung up. The group call is over.");
     }
   }
 
@@ -221,6 +287,11 @@ class WebAppBrowserIT {
   private static void awaitMoreFrames(BrowserPage self, String peer, long before) {
     Poll.until(() -> self.framesDecodedFrom(peer) > before + 10, Duration.ofSeconds(30),
         self.user() + " decodes new frames from " + peer);
+  }
+
+  /** A promise of the HTTP status and content type with which the page's node answers a GET of {@code url}. */
+  private static String statusAndType(String url) {
+    return "fetch(" + url + ").then(r => r.status + ' ' + r.headers.get('Content-Type'))";
   }
 
   private static String senderTrackEnabled(String peer, String kind) {

@@ -1,0 +1,11 @@
+// How this deployment signs people in. The node serves this file as it is: people pick their own name,
+// which suits nodes that accept logins by name. A deployment whose nodes require JSON Web Tokens serves
+// its own /config.js instead, from the reverse proxy in front of the nodes, with a token endpoint of
+// its site (see docs/web-app.md, "Signing in with tokens"):
+//
+//   export default { tokenUrl: '/signaling-token' };
+export default {
+  // null: sign in by name. Otherwise a URL of the page's own origin that answers GET, with the person's
+  // cookies, with a fresh token for them: the token as text/plain, or JSON {"token": "..."}.
+  tokenUrl: null,
+};
