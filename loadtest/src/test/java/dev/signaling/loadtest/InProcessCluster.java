@@ -10,10 +10,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Clustered signaling nodes started inside the Gatling JVM, for runs given no {@code baseUrls} (the smoke
- * run of {@code mvn verify}): real nodes over real Hazelcast on 127.0.0.1, on free HTTP ports, under a
- * cluster name of their own so that they never join another cluster on the machine. The same settings
- * the node's own tests use.
+ * Clustered signaling nodes started inside the Gatling JVM, for runs given no {@code baseUrls} (the
+ * smoke run of {@code mvn verify}): real nodes over real Hazelcast on 127.0.0.1, on free HTTP
+ * ports, under a cluster name of their own so that they never join another cluster on the machine.
+ * The same settings the node's own tests use.
  */
 final class InProcessCluster implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 60;
@@ -21,8 +21,7 @@ final class InProcessCluster implements AutoCloseable {
 
   private final List<SignalingNode> nodes = new ArrayList<>();
 
-  private InProcessCluster() {
-  }
+  private InProcessCluster() {}
 
   static InProcessCluster start(int size) {
     Map<String, String> settings = new HashMap<>();
@@ -34,14 +33,16 @@ final class InProcessCluster implements AutoCloseable {
     settings.put("CLUSTER_DISCOVERY", "tcp");
     settings.put("VERTICLE_INSTANCES", "2");
     settings.put("LOG_LEVEL", "WARN");
-    // Every virtual user connects from 127.0.0.1: a per-address connection cap (on nodes that have one)
+    // Every virtual user connects from 127.0.0.1: a per-address connection cap (on nodes that have
+    // one)
     // must not count them as one abusive client. Nodes without the setting ignore it.
     settings.put("MAX_CONNECTIONS_PER_IP", "100000");
     InProcessCluster cluster = new InProcessCluster();
     try {
       for (int i = 0; i < size; i++) {
-        cluster.nodes.add(SignalingNode.start(ConfigLoader.load(settings, new String[0]))
-            .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        cluster.nodes.add(
+            SignalingNode.start(ConfigLoader.load(settings, new String[0]))
+                .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
       }
     } catch (Exception failed) {
       cluster.close();

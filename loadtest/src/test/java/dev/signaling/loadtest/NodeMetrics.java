@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** The figures a benchmark reads from one node's Prometheus text at {@code /metrics}. */
 record NodeMetrics(double cpuNanos, double relayed, double heapUsedBytes) {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** The metrics URL of the node whose WebSocket URL is {@code ws} (same host and port). */
   static URI metricsUrl(URI ws) {
@@ -26,7 +27,8 @@ record NodeMetrics(double cpuNanos, double relayed, double heapUsedBytes) {
     for (String line : text.split("\n")) {
       if (line.startsWith("process_cpu_time_ns_total ")) {
         cpu = value(line);
-      } else if (line.startsWith("signaling_messages_total{") && line.contains("outcome=\"delivered-")) {
+      } else if (line.startsWith("signaling_messages_total{")
+          && line.contains("outcome=\"delivered-")) {
         relayed += value(line);
       } else if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
         heap += value(line);

@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The simulations' parameters: Java system properties ({@code -Dpairs=200}) with defaults. Maven passes
- * every {@code -D} of its command line on to the JVM that Gatling runs in.
+ * The simulations' parameters: Java system properties ({@code -Dpairs=200}) with defaults. Maven
+ * passes every {@code -D} of its command line on to the JVM that Gatling runs in.
  */
 final class Params {
-  private Params() {
-  }
+  private Params() {}
 
   static int integer(String name, int defaultValue) {
     String value = System.getProperty(name);
@@ -24,7 +23,8 @@ final class Params {
       }
       return parsed;
     } catch (NumberFormatException invalid) {
-      throw new IllegalArgumentException("-D" + name + " must be a whole number of at least 0; got \"" + value + "\"");
+      throw new IllegalArgumentException(
+          "-D" + name + " must be a whole number of at least 0; got \"" + value + "\"");
     }
   }
 
@@ -42,8 +42,9 @@ final class Params {
   }
 
   /**
-   * {@code -DbaseUrls=ws://127.0.0.1:18081,ws://127.0.0.1:18082}: the nodes to load, each a WebSocket URL
-   * with or without the {@code /ws} path. Empty when not given: the simulation then starts its own nodes.
+   * {@code -DbaseUrls=ws://127.0.0.1:18081,ws://127.0.0.1:18082}: the nodes to load, each a
+   * WebSocket URL with or without the {@code /ws} path. Empty when not given: the simulation then
+   * starts its own nodes.
    */
   static List<String> baseUrls() {
     List<String> urls = new ArrayList<>();
@@ -53,7 +54,8 @@ final class Params {
         continue;
       }
       if (!url.startsWith("ws://") && !url.startsWith("wss://")) {
-        throw new IllegalArgumentException("-DbaseUrls takes ws:// or wss:// URLs; got \"" + url + "\"");
+        throw new IllegalArgumentException(
+            "-DbaseUrls takes ws:// or wss:// URLs; got \"" + url + "\"");
       }
       String withoutScheme = url.substring(url.indexOf("//") + 2);
       urls.add(withoutScheme.contains("/") ? url : url + "/ws");
@@ -62,14 +64,18 @@ final class Params {
   }
 
   /**
-   * {@code -DrunId}: goes into every user and room name, so that two runs against one cluster (or a run
-   * and the leftovers of an earlier one) never share a name. Default: fresh for every run.
+   * {@code -DrunId}: goes into every user and room name, so that two runs against one cluster (or a
+   * run and the leftovers of an earlier one) never share a name. Default: fresh for every run.
    */
   static String runId() {
-    String runId = string("runId", Long.toString(System.currentTimeMillis(), 36)
-        + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36));
+    String runId =
+        string(
+            "runId",
+            Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36));
     if (!runId.matches("[A-Za-z0-9]{1,16}")) {
-      throw new IllegalArgumentException("-DrunId must be 1-16 letters or digits; got \"" + runId + "\"");
+      throw new IllegalArgumentException(
+          "-DrunId must be 1-16 letters or digits; got \"" + runId + "\"");
     }
     return runId;
   }

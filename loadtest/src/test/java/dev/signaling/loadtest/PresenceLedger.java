@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a room's host has been told about the other members, to check each {@code presence} event against
- * the ones before it: only the room's own members are announced, each one's events alternate online,
- * offline, online, ... starting with online, and at the end every one of them is offline again. One per
- * virtual user (kept in its session), so it needs no locking.
+ * What a room's host has been told about the other members, to check each {@code presence} event
+ * against the ones before it: only the room's own members are announced, each one's events
+ * alternate online, offline, online, ... starting with online, and at the end every one of them is
+ * offline again. One per virtual user (kept in its session), so it needs no locking.
  */
 final class PresenceLedger {
   private final Map<String, Boolean> online = new HashMap<>();
@@ -34,8 +34,12 @@ final class PresenceLedger {
 
   /** "ok" once every member has gone again, or who is still online. */
   String allOffline() {
-    List<String> still = online.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted()
-        .toList();
+    List<String> still =
+        online.entrySet().stream()
+            .filter(Map.Entry::getValue)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     return still.isEmpty() ? "ok" : "still online according to presence events: " + still;
   }
 }

@@ -1,5 +1,6 @@
 package dev.signaling.loadtest;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,25 +17,26 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The relay-rate benchmark: how many user-to-user messages a cluster relays per second across nodes,
- * and how long each takes from the moment it was due to be sent to its arrival at its target. A plain
- * Vert.x program rather than a Gatling simulation, because it measures one-way delivery (sender and
- * receiver are both in this JVM, so one clock times both ends) at a fixed rate of thousands per second,
- * which needs a load generator much cheaper per message than Gatling's.
+ * The relay-rate benchmark: how many user-to-user messages a cluster relays per second across
+ * nodes, and how long each takes from the moment it was due to be sent to its arrival at its
+ * target. A plain Vert.x program rather than a Gatling simulation, because it measures one-way
+ * delivery (sender and receiver are both in this JVM, so one clock times both ends) at a fixed rate
+ * of thousands per second, which needs a load generator much cheaper per message than Gatling's.
  *
  * <p>Parameters (system properties): {@code baseUrls} (two or more nodes, required), {@code rate}
- * (messages per second, 1000), {@code pairs} (200), {@code warmupSeconds} (10), {@code durationSeconds}
- * (30), {@code loops} (the generator's event loops, 1), {@code report} (a file the summary is appended to).
- * Exits 0 when every message timed was delivered and no error came back, 1 otherwise.
+ * (messages per second, 1000), {@code pairs} (200), {@code warmupSeconds} (10), {@code
+ * durationSeconds} (30), {@code loops} (the generator's event loops, 1), {@code report} (a file the
+ * summary is appended to). Exits 0 when every message timed was delivered and no error came back, 1
+ * otherwise.
  */
 public final class RelayBenchmark {
-  private RelayBenchmark() {
-  }
+  private RelayBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     List<URI> nodes = Params.baseUrls().stream().map(URI::create).toList();
     if (nodes.size() < 2) {
-      throw new IllegalArgumentException("-DbaseUrls must name at least two nodes: the benchmark relays across nodes");
+      throw new IllegalArgumentException(
+          "-DbaseUrls must name at least two nodes: the benchmark relays across nodes");
     }
     int rate = Params.positive("rate", 1000);
     int pairs = Params.positive("pairs", 200);
@@ -50,7 +52,8 @@ public final class RelayBenchmark {
     for (int i = 0; i < loops; i++) {
       int first = i * pairs / loops;
       int count = (i + 1) * pairs / loops - first;
-      RelayGenerator generator = new RelayGenerator(nodes, runId, first, count, (double) rate / loops);
+      RelayGenerator generator =
+          new RelayGenerator(nodes, runId, first, count, (double) rate / loops);
       generators.add(generator);
       deployed.add(vertx.deployVerticle(generator));
     }
@@ -61,7 +64,8 @@ public final class RelayBenchmark {
     long windowFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long windowTo = windowFrom + TimeUnit.SECONDS.toNanos(durationSeconds);
     List<Future<Void>> sending = new ArrayList<>();
-    generators.forEach(generator -> sending.add(generator.startSending(start, windowFrom, windowTo)));
+    generators.forEach(
+        generator -> sending.add(generator.startSending(start, windowFrom, windowTo)));
     Future.all(sending).await(1, TimeUnit.MINUTES);
 
     sleepUntil(windowFrom);
@@ -93,33 +97,66 @@ public final class RelayBenchmark {
     }
     vertx.close().await(30, TimeUnit.SECONDS);
 
-    String summary = summarize(rate, pairs, nodes.size(), durationSeconds, sent, received, errors, latency,
-        before, after);
+    String summary =
+        summarize(
+            rate,
+            pairs,
+            nodes.size(),
+            durationSeconds,
+            sent,
+            received,
+            errors,
+            latency,
+            before,
+            after);
     System.out.println(summary);
     if (!report.isEmpty()) {
-      Files.writeString(Path.of(report), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          Path.of(report), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     System.exit(received == sent && errors == 0 ? 0 : 1);
   }
 
-  private static String summarize(int rate, int pairs, int nodeCount, int seconds, long sent, long received,
-      long errors, Histogram latency, Snapshot before, Snapshot after) {
+  private static String summarize(
+      int rate,
+      int pairs,
+      int nodeCount,
+      int seconds,
+      long sent,
+      long received,
+      long errors,
+      Histogram latency,
+      Snapshot before,
+      Snapshot after) {
     double wallSeconds = (after.atNanos - before.atNanos) / 1e9;
     double relayed = after.relayed - before.relayed;
     double nodeCpuMs = (after.nodeCpuNanos - before.nodeCpuNanos) / 1e6;
     double generatorCpuMs = (after.generatorCpuNanos - before.generatorCpuNanos) / 1e6;
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "relay rate %d msg/s, %d pairs over %d nodes, %d s: sent %d, received %d, lost %d, errors %d%n"
             + "  delivery latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n"
             + "  nodes relayed %.0f msg/s; node CPU %.1f ms per 1000 messages (%.2f cores in all);"
             + " generator CPU %.2f cores%n"
             + "  node heap used at the end: %.0f MB in all",
-        rate, pairs, nodeCount, seconds, sent, received, sent - received, errors,
-        latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(90) / 1000.0,
-        latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
+        rate,
+        pairs,
+        nodeCount,
+        seconds,
+        sent,
+        received,
+        sent - received,
+        errors,
+        latency.getValueAtPercentile(50) / 1000.0,
+        latency.getValueAtPercentile(90) / 1000.0,
+        latency.getValueAtPercentile(99) / 1000.0,
+        latency.getValueAtPercentile(99.9) / 1000.0,
         latency.getMaxValue() / 1000.0,
-        relayed / wallSeconds, relayed == 0 ? 0 : nodeCpuMs / relayed * 1000, nodeCpuMs / 1000 / wallSeconds,
-        generatorCpuMs / 1000 / wallSeconds, after.heapBytes / 1e6);
+        relayed / wallSeconds,
+        relayed == 0 ? 0 : nodeCpuMs / relayed * 1000,
+        nodeCpuMs / 1000 / wallSeconds,
+        generatorCpuMs / 1000 / wallSeconds,
+        after.heapBytes / 1e6);
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {
@@ -130,8 +167,8 @@ public final class RelayBenchmark {
   }
 
   /** The nodes' counters and the generator's own CPU time at one moment. */
-  private record Snapshot(long atNanos, double nodeCpuNanos, double relayed, double heapBytes,
-      long generatorCpuNanos) {
+  private record Snapshot(
+      long atNanos, double nodeCpuNanos, double relayed, double heapBytes, long generatorCpuNanos) {
     static Snapshot take(List<URI> nodes) throws IOException, InterruptedException {
       long at = System.nanoTime();
       double cpu = 0;
@@ -143,8 +180,9 @@ public final class RelayBenchmark {
         relayed += metrics.relayed();
         heap += metrics.heapUsedBytes();
       }
-      long generatorCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-          .getProcessCpuTime();
+      long generatorCpu =
+          ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
       return new Snapshot(at, cpu, relayed, heap, generatorCpu);
     }
   }

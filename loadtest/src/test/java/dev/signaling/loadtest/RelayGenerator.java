@@ -12,20 +12,26 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * One event loop's share of {@link RelayBenchmark}: pairs of users, each half of a pair on a different
- * node, sending {@code new-ice-candidate} frames to each other at a fixed rate.
+ * One event loop's share of {@link RelayBenchmark}: pairs of users, each half of a pair on a
+ * different node, sending {@code new-ice-candidate} frames to each other at a fixed rate.
  *
- * <p>The rate is an open model: a 1 ms timer sends every message that is due by then, whether or not
- * earlier ones have arrived. Each frame carries the time it was due, and its receiver (in this same JVM)
- * records the delay from that time to its arrival, so that a stall delays the messages behind it in the
- * figures too (no coordinated omission). Everything here runs on the verticle's one event loop.
+ * <p>The rate is an open model: a 1 ms timer sends every message that is due by then, whether or
+ * not earlier ones have arrived. Each frame carries the time it was due, and its receiver (in this
+ * same JVM) records the delay from that time to its arrival, so that a stall delays the messages
+ * behind it in the figures too (no coordinated omission). Everything here runs on the verticle's
+ * one event loop.
  */
 final class RelayGenerator extends VerticleBase {
-  /** A real browser candidate, the frame a call sends most of; {@code "due"} is the generator's field. */
+  /**
+   * A real browser candidate, the frame a call sends most of; {@code "due"} is the generator's
+   * field.
+   */
   private static final String FRAME_START = "{\"type\":\"new-ice-candidate\",\"target\":\"";
-  private static final String FRAME_MIDDLE = "\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
-      + "198.51.100.23 61844 typ srflx raddr 10.0.0.12 rport 61844 generation 0 ufrag hW3x network-cost 999\","
-      + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"hW3x\"},\"due\":";
+
+  private static final String FRAME_MIDDLE =
+      "\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
+          + "198.51.100.23 61844 typ srflx raddr 10.0.0.12 rport 61844 generation 0 ufrag hW3x network-cost 999\","
+          + "\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"hW3x\"},\"due\":";
   private static final String DUE_FIELD = "\"due\":";
 
   private final List<URI> nodes;
@@ -55,21 +61,27 @@ final class RelayGenerator extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(1 << 20)
-        .setMaxConnections(Integer.MAX_VALUE));
+    client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxMessageSize(1 << 20)
+                .setMaxConnections(Integer.MAX_VALUE));
     List<Future<Endpoint>> logins = new ArrayList<>();
     for (int pair = firstPair; pair < firstPair + pairs; pair++) {
       String a = "a" + pair + "-" + runId;
       String b = "b" + pair + "-" + runId;
-      // Consecutive nodes, so that with two or more nodes the halves of a pair are never on the same one.
+      // Consecutive nodes, so that with two or more nodes the halves of a pair are never on the
+      // same one.
       logins.add(connect(nodes.get(pair % nodes.size()), a, b));
       logins.add(connect(nodes.get((pair + 1) % nodes.size()), b, a));
     }
-    return Future.all(logins).onSuccess(all -> {
-      for (Future<Endpoint> login : logins) {
-        senders.add(login.result());
-      }
-    });
+    return Future.all(logins)
+        .onSuccess(
+            all -> {
+              for (Future<Endpoint> login : logins) {
+                senders.add(login.result());
+              }
+            });
   }
 
   private Future<Endpoint> connect(URI node, String name, String peer) {
@@ -98,18 +110,19 @@ final class RelayGenerator extends VerticleBase {
   }
 
   /**
-   * Starts sending at the configured rate from {@code startNanos}; messages due within
-   * [{@code windowFrom}, {@code windowTo}) are the ones counted and timed.
+   * Starts sending at the configured rate from {@code startNanos}; messages due within [{@code
+   * windowFrom}, {@code windowTo}) are the ones counted and timed.
    */
   Future<Void> startSending(long startNanos, long windowFrom, long windowTo) {
     Promise<Void> started = Promise.promise();
-    context.runOnContext(now -> {
-      this.startNanos = startNanos;
-      this.windowFrom = windowFrom;
-      this.windowTo = windowTo;
-      timer = vertx.setPeriodic(1, tick -> sendDue());
-      started.complete();
-    });
+    context.runOnContext(
+        now -> {
+          this.startNanos = startNanos;
+          this.windowFrom = windowFrom;
+          this.windowTo = windowTo;
+          timer = vertx.setPeriodic(1, tick -> sendDue());
+          started.complete();
+        });
     return started.future();
   }
 
@@ -129,17 +142,19 @@ final class RelayGenerator extends VerticleBase {
 
   Future<Void> stopSending() {
     Promise<Void> stopped = Promise.promise();
-    context.runOnContext(now -> {
-      vertx.cancelTimer(timer);
-      stopped.complete();
-    });
+    context.runOnContext(
+        now -> {
+          vertx.cancelTimer(timer);
+          stopped.complete();
+        });
     return stopped.future();
   }
 
   /** The counts so far, read on the event loop. */
   Future<Counts> counts() {
     Promise<Counts> counts = Promise.promise();
-    context.runOnContext(now -> counts.complete(new Counts(sent, received, errors, latencyMicros.copy())));
+    context.runOnContext(
+        now -> counts.complete(new Counts(sent, received, errors, latencyMicros.copy())));
     return counts.future();
   }
 
@@ -148,9 +163,7 @@ final class RelayGenerator extends VerticleBase {
     return client.close();
   }
 
-  record Counts(long sent, long received, long errors, Histogram latencyMicros) {
-  }
+  record Counts(long sent, long received, long errors, Histogram latencyMicros) {}
 
-  private record Endpoint(WebSocket socket, String framePrefix) {
-  }
+  private record Endpoint(WebSocket socket, String framePrefix) {}
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,15 +27,21 @@ import java.util.function.Predicate;
 /**
  * A small client for the signaling protocol over a Vert.x WebSocket.
  *
- * <p>Requests ({@link #login}, {@link #request}) complete with the server's answer. Every frame the server
- * sends also lands in an inbox that {@link #await} reads, which suits tests and scripts; handlers set with
- * {@link #onMessage} suit applications.
+ * <p>Requests ({@link #login}, {@link #request}) complete with the server's answer. Every frame the
+ * server sends also lands in an inbox that {@link #await} reads, which suits tests and scripts;
+ * handlers set with {@link #onMessage} suit applications.
  */
 public final class SignalingClient {
   public static final String PATH = "/ws";
+
   /** Server frames that answer a request, matched to it by {@code id}. */
-  private static final java.util.Set<String> REPLY_TYPES = java.util.Set.of(MessageTypes.ACK, MessageTypes.LOGIN_OK,
-      MessageTypes.JOINED, MessageTypes.LEFT, MessageTypes.ICE_SERVERS);
+  private static final Set<String> REPLY_TYPES =
+      Set.of(
+          MessageTypes.ACK,
+          MessageTypes.LOGIN_OK,
+          MessageTypes.JOINED,
+          MessageTypes.LEFT,
+          MessageTypes.ICE_SERVERS);
 
   private final WebSocketClient wsClient;
   private final WebSocket socket;
@@ -42,7 +50,7 @@ public final class SignalingClient {
   private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private final Promise<Short> closed = Promise.promise();
-  private volatile Handler<JsonObject> messageHandler = message -> { };
+  private volatile Handler<JsonObject> messageHandler = message -> {};
   private volatile String name;
   private volatile boolean recording = true;
 
@@ -58,10 +66,13 @@ public final class SignalingClient {
   }
 
   public static Future<SignalingClient> connect(Vertx vertx, WebSocketConnectOptions options) {
-    WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxMessageSize(1024 * 1024)
-        .setMaxFrameSize(1024 * 1024));
-    return wsClient.connect(options)
+    WebSocketClient wsClient =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxMessageSize(1024 * 1024)
+                .setMaxFrameSize(1024 * 1024));
+    return wsClient
+        .connect(options)
         .map(socket -> new SignalingClient(wsClient, socket))
         .onFailure(ignored -> wsClient.close());
   }
@@ -99,13 +110,13 @@ public final class SignalingClient {
 
   /** Sends a binary frame, which the protocol refuses; for tests of exactly that. */
   public Future<Void> sendBinary(byte[] bytes) {
-    return socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
+    return socket.writeBinaryMessage(Buffer.buffer(bytes));
   }
 
   /**
-   * Sends a message with an {@code id} (one is added when missing) and completes with the answer: the
-   * {@code ack} (or {@code login-ok}, {@code joined}, {@code left}), or fails with a
-   * {@link SignalingException} for an error.
+   * Sends a message with an {@code id} (one is added when missing) and completes with the answer:
+   * the {@code ack} (or {@code login-ok}, {@code joined}, {@code left}), or fails with a {@link
+   * SignalingException} for an error.
    */
   public Future<JsonObject> request(JsonObject message) {
     Object id = message.getValue("id");
@@ -116,17 +127,20 @@ public final class SignalingClient {
     Promise<JsonObject> answer = Promise.promise();
     pending.put(id, answer);
     Object key = id;
-    socket.writeTextMessage(message.encode()).onFailure(failure -> {
-      if (pending.remove(key) != null) {
-        answer.tryFail(failure);
-      }
-    });
+    socket
+        .writeTextMessage(message.encode())
+        .onFailure(
+            failure -> {
+              if (pending.remove(key) != null) {
+                answer.tryFail(failure);
+              }
+            });
     return answer.future();
   }
 
   /**
-   * Stops keeping frames for {@link #await} and {@link #seen}: for long runs (load, benchmarks) whose
-   * frames a handler counts instead.
+   * Stops keeping frames for {@link #await} and {@link #seen}: for long runs (load, benchmarks)
+   * whose frames a handler counts instead.
    */
   public SignalingClient stopRecording() {
     recording = false;
@@ -144,8 +158,8 @@ public final class SignalingClient {
   }
 
   /**
-   * Blocks until a frame matching {@code match} arrives, taking it and every frame before it out of the
-   * inbox. For tests and scripts; never call it on an event loop.
+   * Blocks until a frame matching {@code match} arrives, taking it and every frame before it out of
+   * the inbox. For tests and scripts; never call it on an event loop.
    */
   public JsonObject await(Predicate<JsonObject> match, Duration timeout) throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -233,9 +247,14 @@ public final class SignalingClient {
   private void onClosed() {
     Short status = socket.closeStatusCode();
     closed.tryComplete(status);
-    SignalingException gone = new SignalingException(new JsonObject()
-        .put("type", MessageTypes.ERROR).put("code", "connection-closed")
-        .put("message", "The connection closed with status " + status + " before an answer came."));
+    SignalingException gone =
+        new SignalingException(
+            new JsonObject()
+                .put("type", MessageTypes.ERROR)
+                .put("code", "connection-closed")
+                .put(
+                    "message",
+                    "The connection closed with status " + status + " before an answer came."));
     pending.values().forEach(answer -> answer.tryFail(gone));
     pending.clear();
     wsClient.close();

@@ -1,40 +1,46 @@
 package dev.signaling.protocol;
 
 /** A validated message from a client. */
-public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage.Logout, ClientMessage.Join,
-    ClientMessage.Leave, ClientMessage.IceServers, ClientMessage.Token, ClientMessage.Relay,
-    ClientMessage.RoomRelay {
+public sealed interface ClientMessage
+    permits ClientMessage.Login,
+        ClientMessage.Logout,
+        ClientMessage.Join,
+        ClientMessage.Leave,
+        ClientMessage.IceServers,
+        ClientMessage.Token,
+        ClientMessage.Relay,
+        ClientMessage.RoomRelay {
 
   /** The client's correlation id (a string or an integer), or {@code null}. */
   Object id();
 
   /**
-   * {@code {"type":"login","name":"alice"}} or {@code {"type":"login","token":"<JWT>"}}: claims a name for
-   * this connection. With a token the name is the token's subject; {@code name} is then optional and, if
-   * given, must match.
+   * {@code {"type":"login","name":"alice"}} or {@code {"type":"login","token":"<JWT>"}}: claims a
+   * name for this connection. With a token the name is the token's subject; {@code name} is then
+   * optional and, if given, must match.
    */
-  record Login(String name, String token, Object id) implements ClientMessage {
-  }
+  record Login(String name, String token, Object id) implements ClientMessage {}
 
-  /** {@code {"type":"token","token":"<JWT>"}}: a fresh token for the logged-in user, before the old expires. */
-  record Token(String token, Object id) implements ClientMessage {
-  }
+  /**
+   * {@code {"type":"token","token":"<JWT>"}}: a fresh token for the logged-in user, before the old
+   * expires.
+   */
+  record Token(String token, Object id) implements ClientMessage {}
 
   /** {@code {"type":"logout"}}: ends the session and closes the connection normally. */
-  record Logout(Object id) implements ClientMessage {
-  }
+  record Logout(Object id) implements ClientMessage {}
 
-  /** {@code {"type":"join","room":"lobby"}}: becomes a member of a room and learns who else is in it. */
-  record Join(String room, Object id) implements ClientMessage {
-  }
+  /**
+   * {@code {"type":"join","room":"lobby"}}: becomes a member of a room and learns who else is in
+   * it.
+   */
+  record Join(String room, Object id) implements ClientMessage {}
 
   /** {@code {"type":"leave","room":"lobby"}}: stops being a member of a room. */
-  record Leave(String room, Object id) implements ClientMessage {
-  }
+  record Leave(String room, Object id) implements ClientMessage {}
 
   /** {@code {"type":"ice-servers"}}: asks for ICE servers with fresh TURN credentials. */
-  record IceServers(Object id) implements ClientMessage {
-  }
+  record IceServers(Object id) implements ClientMessage {}
 
   /**
    * An application message for one user. {@code frame} keeps the text exactly as received, so that
@@ -49,10 +55,11 @@ public sealed interface ClientMessage permits ClientMessage.Login, ClientMessage
   }
 
   /**
-   * An application message for every other member of a room: it has a {@code room} and no {@code target}.
-   * The frame keeps its {@code room}, which names the room it was sent to.
+   * An application message for every other member of a room: it has a {@code room} and no {@code
+   * target}. The frame keeps its {@code room}, which names the room it was sent to.
    */
-  record RoomRelay(String type, String room, Object id, ParsedFrame frame) implements ClientMessage {
+  record RoomRelay(String type, String room, Object id, ParsedFrame frame)
+      implements ClientMessage {
 
     /** The frame each member receives: the original, with {@code from} set by the server. */
     public String framedFrom(String sender) {

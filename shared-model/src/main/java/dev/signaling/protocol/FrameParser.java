@@ -8,20 +8,19 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 
 /**
- * Reads the top level of a client frame in one streaming pass: the handful of fields the server acts on
- * are read, every other value is checked for well-formedness and skipped, never built into objects. A
- * relayed SDP of kilobytes thus costs a scan, not a tree and a re-encoding.
+ * Reads the top level of a client frame in one streaming pass: the handful of fields the server
+ * acts on are read, every other value is checked for well-formedness and skipped, never built into
+ * objects. A relayed SDP of kilobytes thus costs a scan, not a tree and a re-encoding.
  *
- * <p>Duplicate keys are refused at every level: a frame like {@code {"type":"ack","type":"note",...}}
- * would mean one thing to the server and another to a receiver whose parser keeps the first key.
+ * <p>Duplicate keys are refused at every level: a frame like {@code
+ * {"type":"ack","type":"note",...}} would mean one thing to the server and another to a receiver
+ * whose parser keeps the first key.
  */
 final class FrameParser {
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private FrameParser() {
-  }
+  private FrameParser() {}
 
   static ParsedFrame parse(String text) throws ProtocolException {
     try (JsonParser parser = JSON.createParser(text)) {
@@ -36,7 +35,8 @@ final class FrameParser {
     }
   }
 
-  private static ParsedFrame readObject(JsonParser parser, String text) throws IOException, ProtocolException {
+  private static ParsedFrame readObject(JsonParser parser, String text)
+      throws IOException, ProtocolException {
     Object type = null;
     Object target = null;
     Object room = null;

@@ -2,17 +2,21 @@ package dev.signaling.protocol;
 
 import java.math.BigInteger;
 
-/** Turns a client's text frame into a {@link ClientMessage}, or says precisely what is wrong with it. */
+/**
+ * Turns a client's text frame into a {@link ClientMessage}, or says precisely what is wrong with
+ * it.
+ */
 public final class MessageDecoder {
   /** Longest accepted {@code type}; application types are short words like {@code video-offer}. */
   public static final int MAX_TYPE_LENGTH = 64;
+
   /** Longest accepted string {@code id}. */
   public static final int MAX_ID_LENGTH = 128;
+
   /** Longest accepted token; JWTs are well under this. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
-  private MessageDecoder() {
-  }
+  private MessageDecoder() {}
 
   public static ClientMessage decode(String text) throws ProtocolException {
     ParsedFrame frame = FrameParser.parse(text);
@@ -33,8 +37,10 @@ public final class MessageDecoder {
         return new ClientMessage.IceServers(id);
       default:
         if (MessageTypes.isReserved(type)) {
-          throw new ProtocolException(ErrorCode.RESERVED_TYPE,
-              "\"" + type + "\" is reserved for the server; it cannot be sent by a client.", id);
+          throw new ProtocolException(
+              ErrorCode.RESERVED_TYPE,
+              "\"" + type + "\" is reserved for the server; it cannot be sent by a client.",
+              id);
         }
         if (frame.target() != null) {
           return new ClientMessage.Relay(type, validName(frame.target(), "target", id), id, frame);
@@ -48,14 +54,17 @@ public final class MessageDecoder {
 
   private static ClientMessage.Login login(ParsedFrame frame, Object id) throws ProtocolException {
     String token = frame.token() == null ? null : validToken(frame.token(), id);
-    String name = token != null && frame.name() == null ? null : validName(frame.name(), "name", id);
+    String name =
+        token != null && frame.name() == null ? null : validName(frame.name(), "name", id);
     return new ClientMessage.Login(name, token, id);
   }
 
   private static String validToken(Object token, Object id) throws ProtocolException {
     if (!(token instanceof String s) || s.isEmpty() || s.length() > MAX_TOKEN_LENGTH) {
-      throw new ProtocolException(ErrorCode.INVALID_FIELD,
-          "\"token\" must be a string of at most " + MAX_TOKEN_LENGTH + " characters.", id);
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD,
+          "\"token\" must be a string of at most " + MAX_TOKEN_LENGTH + " characters.",
+          id);
     }
     return s;
   }
@@ -71,8 +80,10 @@ public final class MessageDecoder {
       return id;
     }
     // The id cannot be echoed as ref: it is what is wrong.
-    String problem = id instanceof BigInteger ? "is too large" : "must be a string of at most " + MAX_ID_LENGTH
-        + " characters or an integer";
+    String problem =
+        id instanceof BigInteger
+            ? "is too large"
+            : "must be a string of at most " + MAX_ID_LENGTH + " characters or an integer";
     throw new ProtocolException(ErrorCode.INVALID_FIELD, "\"id\" " + problem + ".", null);
   }
 
@@ -81,20 +92,23 @@ public final class MessageDecoder {
       throw new ProtocolException(ErrorCode.INVALID_TYPE, id);
     }
     if (s.length() > MAX_TYPE_LENGTH) {
-      throw new ProtocolException(ErrorCode.INVALID_TYPE,
-          "\"type\" is longer than " + MAX_TYPE_LENGTH + " characters.", id);
+      throw new ProtocolException(
+          ErrorCode.INVALID_TYPE,
+          "\"type\" is longer than " + MAX_TYPE_LENGTH + " characters.",
+          id);
     }
     return s;
   }
 
   private static String validName(Object value, String field, Object id) throws ProtocolException {
     if (!(value instanceof String name)) {
-      throw new ProtocolException(ErrorCode.INVALID_FIELD, "\"" + field + "\" must be a string.", id);
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD, "\"" + field + "\" must be a string.", id);
     }
     if (!Names.isValid(name)) {
       ErrorCode code = "name".equals(field) ? ErrorCode.INVALID_NAME : ErrorCode.INVALID_FIELD;
-      throw new ProtocolException(code,
-          "\"" + field + "\" must be 1-64 characters from letters, digits and . _ - @.", id);
+      throw new ProtocolException(
+          code, "\"" + field + "\" must be 1-64 characters from letters, digits and . _ - @.", id);
     }
     return name;
   }

@@ -1,8 +1,9 @@
 package dev.signaling.protocol;
 
 /**
- * A client message the server refuses. Carries what the error frame needs: the code, a message that says
- * what was wrong, and the {@code id} of the refused message (echoed as {@code ref}) when it had one.
+ * A client message the server refuses. Carries what the error frame needs: the code, a message that
+ * says what was wrong, and the {@code id} of the refused message (echoed as {@code ref}) when it
+ * had one.
  *
  * <p>Bad input is routine, not exceptional, so no stack trace is filled in.
  */

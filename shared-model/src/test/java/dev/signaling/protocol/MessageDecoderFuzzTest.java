@@ -13,8 +13,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Whatever a client sends, the decoder answers with a message or a {@link ProtocolException} that names
- * an error code and says what is wrong: never another exception, which would escape onto an event loop.
+ * Whatever a client sends, the decoder answers with a message or a {@link ProtocolException} that
+ * names an error code and says what is wrong: never another exception, which would escape onto an
+ * event loop.
  */
 class MessageDecoderFuzzTest {
 
@@ -30,7 +31,8 @@ class MessageDecoderFuzzTest {
 
   @Property(tries = 100)
   void deepNestingIsRefusedNotOverflowed(@ForAll @IntRange(min = 1, max = 20_000) int depth) {
-    String nested = "{\"type\":\"x\",\"target\":\"bob\",\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+    String nested =
+        "{\"type\":\"x\",\"target\":\"bob\",\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
     assertDecodedOrRefused(nested);
   }
 
@@ -53,28 +55,48 @@ class MessageDecoderFuzzTest {
 
   @Provide
   Arbitrary<String> messages() {
-    Arbitrary<String> types = Arbitraries.of("login", "logout", "join", "leave", "token", "ice-servers", "video-offer",
-        "new-ice-candidate", "ack", "error", "presence", "");
-    Arbitrary<Object> values = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(80).map(s -> (Object) s),
-        Arbitraries.integers().between(60_000, 70_000).map(size -> (Object) "s".repeat(size)),
-        Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.longs().map(l -> (Object) l),
-        Arbitraries.doubles().map(d -> (Object) d),
-        Arbitraries.of(true, false).map(b -> (Object) b),
-        Arbitraries.just(new JsonArray().add(1).add("x")),
-        Arbitraries.just(new JsonObject().put("nested", new JsonObject())),
-        Arbitraries.strings().withChars("\u0000\u202e\ud83d\ude00\u00e9\u0430\ufeff").ofMaxLength(10).map(s -> (Object) s));
-    return Arbitraries.maps(Arbitraries.of("type", "target", "room", "id", "name", "token", "from", "sdp"), values)
+    Arbitrary<String> types =
+        Arbitraries.of(
+            "login",
+            "logout",
+            "join",
+            "leave",
+            "token",
+            "ice-servers",
+            "video-offer",
+            "new-ice-candidate",
+            "ack",
+            "error",
+            "presence",
+            "");
+    Arbitrary<Object> values =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(80).map(s -> (Object) s),
+            Arbitraries.integers().between(60_000, 70_000).map(size -> (Object) "s".repeat(size)),
+            Arbitraries.integers().map(i -> (Object) i),
+            Arbitraries.longs().map(l -> (Object) l),
+            Arbitraries.doubles().map(d -> (Object) d),
+            Arbitraries.of(true, false).map(b -> (Object) b),
+            Arbitraries.just(new JsonArray().add(1).add("x")),
+            Arbitraries.just(new JsonObject().put("nested", new JsonObject())),
+            Arbitraries.strings()
+                .withChars("\u0000\u202e\ud83d\ude00\u00e9\u0430\ufeff")
+                .ofMaxLength(10)
+                .map(s -> (Object) s));
+    return Arbitraries.maps(
+            Arbitraries.of("type", "target", "room", "id", "name", "token", "from", "sdp"), values)
         .ofMaxSize(6)
-        .flatMap(fields -> types.map(type -> {
-          JsonObject json = new JsonObject();
-          fields.forEach((key, value) -> json.put(key, value));
-          if (!fields.containsKey("type")) {
-            json.put("type", type);
-          }
-          return json.encode();
-        }));
+        .flatMap(
+            fields ->
+                types.map(
+                    type -> {
+                      JsonObject json = new JsonObject();
+                      fields.forEach((key, value) -> json.put(key, value));
+                      if (!fields.containsKey("type")) {
+                        json.put("type", type);
+                      }
+                      return json.encode();
+                    }));
   }
 
   @Provide
@@ -82,7 +104,10 @@ class MessageDecoderFuzzTest {
     return Arbitraries.oneOf(
         Arbitraries.strings().ofMinLength(0).ofMaxLength(70),
         Arbitraries.strings().withCharRange('a', 'z').ofMinLength(60).ofMaxLength(70),
-        Arbitraries.strings().withChars("a\u0430\u0131\u00df\u200b\ud83d\ude00 /\\\"'<>").ofMinLength(1).ofMaxLength(8));
+        Arbitraries.strings()
+            .withChars("a\u0430\u0131\u00df\u200b\ud83d\ude00 /\\\"'<>")
+            .ofMinLength(1)
+            .ofMaxLength(8));
   }
 
   private static void assertDecodedOrRefused(String text) {

@@ -11,15 +11,14 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar signaling-node.jar}: starts one node with settings from the environment and flags, and
- * drains it on SIGTERM or SIGINT. A second signal while draining exits at once.
+ * {@code java -jar signaling-node.jar}: starts one node with settings from the environment and
+ * flags, and drains it on SIGTERM or SIGINT. A second signal while draining exits at once.
  */
 public final class Main {
   /** Exit status when a second signal cuts the drain short. */
   private static final int FORCED_EXIT = 130;
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     if (Arrays.asList(args).contains("--help")) {
@@ -51,26 +50,32 @@ public final class Main {
     }
   }
 
-  private static void onSignal(SignalingNode node, AtomicBoolean stopping, Signal signal, Logger log) {
+  private static void onSignal(
+      SignalingNode node, AtomicBoolean stopping, Signal signal, Logger log) {
     if (!stopping.compareAndSet(false, true)) {
       log.warn("SIG{} again while draining: exiting now", signal.getName());
       Runtime.getRuntime().halt(FORCED_EXIT);
     }
     log.info("SIG{} received: draining", signal.getName());
     long limitSeconds = node.config().drainWindow().toSeconds() + 5;
-    Thread drain = new Thread(() -> {
-      try {
-        node.drainAndClose().await(limitSeconds, TimeUnit.SECONDS);
-        System.exit(0);
-      } catch (Exception failed) {
-        log.error("drain did not finish within {} s; exiting", limitSeconds, failed);
-        System.exit(1);
-      }
-    }, "signaling-drain");
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                node.drainAndClose().await(limitSeconds, TimeUnit.SECONDS);
+                System.exit(0);
+              } catch (Exception failed) {
+                log.error("drain did not finish within {} s; exiting", limitSeconds, failed);
+                System.exit(1);
+              }
+            },
+            "signaling-drain");
     drain.start();
   }
 
-  /** Picks the log format and level before the first logger exists; logback reads these at start. */
+  /**
+   * Picks the log format and level before the first logger exists; logback reads these at start.
+   */
   private static void configureLogging(NodeConfig config) {
     System.setProperty("signaling.log.level", config.logLevel());
     if (config.jsonLogs()) {

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster-wide state a node works with: who is online where, and who is in which room. In Hazelcast
- * when the node is clustered, in memory when it runs alone: the one place that choice is made. Everything
- * above it uses the same code paths either way.
+ * The cluster-wide state a node works with: who is online where, and who is in which room. In
+ * Hazelcast when the node is clustered, in memory when it runs alone: the one place that choice is
+ * made. Everything above it uses the same code paths either way.
  */
 public record SharedState(Presence presence, RoomRegistry rooms) {
   private static final Logger LOG = LoggerFactory.getLogger(SharedState.class);
@@ -29,7 +29,8 @@ public record SharedState(Presence presence, RoomRegistry rooms) {
       return new SharedState(new LocalPresence(), new LocalRoomRegistry());
     }
     LOG.info("presence and rooms are in the cluster's Hazelcast maps");
-    return new SharedState(new HazelcastPresence(runtime.vertx(), runtime.hazelcast(), config.deliveryTimeout()),
+    return new SharedState(
+        new HazelcastPresence(runtime.vertx(), runtime.hazelcast(), config.deliveryTimeout()),
         new HazelcastRoomRegistry(runtime.vertx(), runtime.hazelcast()));
   }
 }

@@ -48,7 +48,11 @@ public final class SignalingNode {
   private final NodeUpkeep upkeep;
   private final int httpPort;
 
-  private SignalingNode(ClusterRuntime runtime, SharedState state, TransportServices services, NodeUpkeep upkeep,
+  private SignalingNode(
+      ClusterRuntime runtime,
+      SharedState state,
+      TransportServices services,
+      NodeUpkeep upkeep,
       int httpPort) {
     this.runtime = runtime;
     this.state = state;
@@ -61,44 +65,88 @@ public final class SignalingNode {
     return start(config, SharedState.AS_PICKED);
   }
 
-  /** Starts a node whose shared state is {@code decorate}d: tests put fakes that can be told to fail in front. */
-  public static Future<SignalingNode> start(NodeConfig config, UnaryOperator<SharedState> decorate) {
+  /**
+   * Starts a node whose shared state is {@code decorate}d: tests put fakes that can be told to fail
+   * in front.
+   */
+  public static Future<SignalingNode> start(
+      NodeConfig config, UnaryOperator<SharedState> decorate) {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    return ClusterBootstrap.start(config, registry).compose(runtime -> wire(config, runtime,
-            decorate.apply(SharedState.pick(runtime, config)), registry)
-        .onFailure(failed -> runtime.vertx().close()));
+    return ClusterBootstrap.start(config, registry)
+        .compose(
+            runtime ->
+                wire(config, runtime, decorate.apply(SharedState.pick(runtime, config)), registry)
+                    .onFailure(failed -> runtime.vertx().close()));
   }
 
-  private static Future<SignalingNode> wire(NodeConfig config, ClusterRuntime runtime, SharedState state,
+  private static Future<SignalingNode> wire(
+      NodeConfig config,
+      ClusterRuntime runtime,
+      SharedState state,
       PrometheusMeterRegistry registry) {
     Vertx vertx = runtime.vertx();
     String nodeId = runtime.view().nodeId();
     vertx.eventBus().registerDefaultCodec(Delivery.class, new DeliveryCodec());
     LocalSessions sessions = new LocalSessions();
-    RoomService rooms = new RoomService(vertx, state.rooms(), new RoomEventWriter(sessions), nodeId,
-        config.maxRoomsPerUser(), config.maxRoomMembers());
-    Router router = new Router(vertx, nodeId, state.presence(), sessions,
-        (sender, sessionId, room) -> rooms.membersFor(new RoomMember(sender, sessionId), room),
-        new RelayMetrics(registry), config.deliveryTimeout());
+    RoomService rooms =
+        new RoomService(
+            vertx,
+            state.rooms(),
+            new RoomEventWriter(sessions),
+            nodeId,
+            config.maxRoomsPerUser(),
+            config.maxRoomMembers());
+    Router router =
+        new Router(
+            vertx,
+            nodeId,
+            state.presence(),
+            sessions,
+            (sender, sessionId, room) -> rooms.membersFor(new RoomMember(sender, sessionId), room),
+            new RelayMetrics(registry),
+            config.deliveryTimeout());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
-    NodeUpkeep upkeep = NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, registry);
+    NodeUpkeep upkeep =
+        NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, registry);
 
-    SessionServices sessionServices = new SessionServices(vertx, config,
-        Authenticators.create(vertx, config.security()), router, rooms,
-        new IceServers(config.stunUrls(), config.turnUrls(), config.turnSecret(), config.turnTtl(), Clock.systemUTC()),
-        peerLeft, new SessionMetrics(registry, sessions), router.metrics());
-    NodeHealth health = new NodeHealth(nodeId, () -> runtime.view().members().size(), sessions::size,
-        runtime.view()::isSafe);
+    SessionServices sessionServices =
+        new SessionServices(
+            vertx,
+            config,
+            Authenticators.create(vertx, config.security()),
+            router,
+            rooms,
+            new IceServers(
+                config.stunUrls(),
+                config.turnUrls(),
+                config.turnSecret(),
+                config.turnTtl(),
+                Clock.systemUTC()),
+            peerLeft,
+            new SessionMetrics(registry, sessions),
+            router.metrics());
+    NodeHealth health =
+        new NodeHealth(
+            nodeId, () -> runtime.view().members().size(), sessions::size, runtime.view()::isSafe);
     OpenConnections connections = new OpenConnections(registry);
-    TransportServices services = new TransportServices(sessionServices,
-        new OriginPolicy(config.security().allowedOrigins()), health, connections, registry);
+    TransportServices services =
+        new TransportServices(
+            sessionServices,
+            new OriginPolicy(config.security().allowedOrigins()),
+            health,
+            connections,
+            registry);
 
-    runtime.view().onRejoinAfterSplit(() -> {
-      LOG.warn("sending {} connections away: their sessions were dropped with this side of the split",
-          connections.size());
-      upkeep.setAsideSessionsOpenNow();
-      Drain.run(vertx, connections, Duration.ofSeconds(1));
-    });
+    runtime
+        .view()
+        .onRejoinAfterSplit(
+            () -> {
+              LOG.warn(
+                  "sending {} connections away: their sessions were dropped with this side of the split",
+                  connections.size());
+              upkeep.setAsideSessionsOpenNow();
+              Drain.run(vertx, connections, Duration.ofSeconds(1));
+            });
 
     int port;
     try {
@@ -106,17 +154,32 @@ public final class SignalingNode {
     } catch (IOException noPort) {
       return Future.failedFuture(noPort);
     }
-    return vertx.deployVerticle(new NodeInbox(nodeId, sessions))
-        .compose(inbox -> config.managementPort() == 0 ? Future.succeededFuture()
-            : vertx.deployVerticle(new ManagementVerticle(services)))
-        .compose(management -> vertx.deployVerticle(() -> new HttpVerticle(services, port),
-            new DeploymentOptions().setInstances(config.verticleInstances())))
-        .map(deployed -> {
-          LOG.info("node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}", nodeId,
-              config.httpHost(), port, HttpVerticle.WEBSOCKET_PATH, config.verticleInstances(),
-              config.managementPort() == 0 ? "" : ", metrics and health on port " + config.managementPort());
-          return new SignalingNode(runtime, state, services, upkeep, port);
-        });
+    return vertx
+        .deployVerticle(new NodeInbox(nodeId, sessions))
+        .compose(
+            inbox ->
+                config.managementPort() == 0
+                    ? Future.succeededFuture()
+                    : vertx.deployVerticle(new ManagementVerticle(services)))
+        .compose(
+            management ->
+                vertx.deployVerticle(
+                    () -> new HttpVerticle(services, port),
+                    new DeploymentOptions().setInstances(config.verticleInstances())))
+        .map(
+            deployed -> {
+              LOG.info(
+                  "node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}",
+                  nodeId,
+                  config.httpHost(),
+                  port,
+                  HttpVerticle.WEBSOCKET_PATH,
+                  config.verticleInstances(),
+                  config.managementPort() == 0
+                      ? ""
+                      : ", metrics and health on port " + config.managementPort());
+              return new SignalingNode(runtime, state, services, upkeep, port);
+            });
   }
 
   public int httpPort() {
@@ -144,25 +207,32 @@ public final class SignalingNode {
   }
 
   /**
-   * Shuts down gracefully: at once not ready and refusing new WebSockets; then clients are sent away in
-   * batches over the drain window; then the node stops as {@link #close()} does.
+   * Shuts down gracefully: at once not ready and refusing new WebSockets; then clients are sent
+   * away in batches over the drain window; then the node stops as {@link #close()} does.
    */
   public Future<Void> drainAndClose() {
     services.health().startDraining();
     Duration window = config().drainWindow();
-    LOG.info("draining: sending {} connections away over {} s", services.connections().size(), window.toSeconds());
-    return Drain.run(vertx(), services.connections(), window)
-        .eventually(this::close);
+    LOG.info(
+        "draining: sending {} connections away over {} s",
+        services.connections().size(),
+        window.toSeconds());
+    return Drain.run(vertx(), services.connections(), window).eventually(this::close);
   }
 
   /**
-   * Stops: closes the WebSocket server and its connections, removes this node's presence entries and room
-   * memberships, and leaves the cluster.
+   * Stops: closes the WebSocket server and its connections, removes this node's presence entries
+   * and room memberships, and leaves the cluster.
    */
   public Future<Void> close() {
     Vertx vertx = runtime.vertx();
-    Future<Void> undeployed = upkeep.stop()
-        .compose(stopped -> Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty());
+    Future<Void> undeployed =
+        upkeep
+            .stop()
+            .compose(
+                stopped ->
+                    Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                        .mapEmpty());
     return undeployed
         .eventually(() -> state.presence().removeNode(nodeId()))
         .eventually(() -> state.rooms().removeNode(nodeId()))

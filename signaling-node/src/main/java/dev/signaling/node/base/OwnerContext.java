@@ -12,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event loop that owns a piece of state (a connection's, a session's, a relay queue's): the state is
- * touched only there, so it needs no locks. Results that complete anywhere else are handed back here before
- * they touch it, and {@link #check()} makes a violation fail loudly where checks are on.
+ * The event loop that owns a piece of state (a connection's, a session's, a relay queue's): the
+ * state is touched only there, so it needs no locks. Results that complete anywhere else are handed
+ * back here before they touch it, and {@link #check()} makes a violation fail loudly where checks
+ * are on.
  *
- * <p>Checks are on when assertions are ({@code -ea}, as in every test run) and cost nothing otherwise.
+ * <p>Checks are on when assertions are ({@code -ea}, as in every test run) and cost nothing
+ * otherwise.
  */
 public final class OwnerContext {
   private static final Logger LOG = LoggerFactory.getLogger(OwnerContext.class);
@@ -52,11 +54,17 @@ public final class OwnerContext {
     return context.inThread();
   }
 
-  /** Fails, and records the failure for the tests to find, when called anywhere but on the owner. */
+  /**
+   * Fails, and records the failure for the tests to find, when called anywhere but on the owner.
+   */
   public void check() {
     if (CHECKED && !context.inThread()) {
-      IllegalStateException violation = new IllegalStateException(
-          "state owned by " + context.nettyEventLoop() + " touched on " + Thread.currentThread().getName());
+      IllegalStateException violation =
+          new IllegalStateException(
+              "state owned by "
+                  + context.nettyEventLoop()
+                  + " touched on "
+                  + Thread.currentThread().getName());
       VIOLATIONS.add(violation);
       LOG.error("confinement violated", violation);
       throw violation;
@@ -77,14 +85,17 @@ public final class OwnerContext {
     return context.promise();
   }
 
-  /** {@code future}'s outcome, with callbacks on the owner; {@code future} itself when that is already so. */
+  /**
+   * {@code future}'s outcome, with callbacks on the owner; {@code future} itself when that is
+   * already so.
+   */
   public <T> Future<T> adopt(Future<T> future) {
     return handOver(future, context);
   }
 
   /**
-   * {@code future}'s outcome with callbacks on the calling thread's context, for results shared with or
-   * produced on other event loops; {@code future} itself when called off any context.
+   * {@code future}'s outcome with callbacks on the calling thread's context, for results shared
+   * with or produced on other event loops; {@code future} itself when called off any context.
    */
   public static <T> Future<T> onCaller(Future<T> future) {
     ContextInternal caller = ContextInternal.current();
@@ -102,7 +113,8 @@ public final class OwnerContext {
 
   /** Whether {@code future}'s callbacks run on {@code to}'s event loop, whoever completes it. */
   private static boolean emitsOn(Future<?> future, ContextInternal to) {
-    return future instanceof FutureInternal<?> internal && internal.context() != null
+    return future instanceof FutureInternal<?> internal
+        && internal.context() != null
         && internal.context().nettyEventLoop() == to.nettyEventLoop();
   }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Meters of the cluster as this node sees it. Cluster-wide sizes cost a round trip to every member, so
- * they are refreshed in the background, never computed when Prometheus scrapes.
+ * Meters of the cluster as this node sees it. Cluster-wide sizes cost a round trip to every member,
+ * so they are refreshed in the background, never computed when Prometheus scrapes.
  */
 public final class ClusterMetrics {
   private final MeterRegistry registry;
@@ -24,7 +24,8 @@ public final class ClusterMetrics {
   public ClusterMetrics(MeterRegistry registry, ClusterView view) {
     this.registry = registry;
     Gauge.builder(Metrics.PREFIX + "cluster_members", view, cluster -> cluster.members().size())
-        .description("Members of the cluster, this node included").register(registry);
+        .description("Members of the cluster, this node included")
+        .register(registry);
   }
 
   /**
@@ -32,25 +33,38 @@ public final class ClusterMetrics {
    *
    * @return the id of the refreshing timer
    */
-  public long clusterWideGauge(Vertx vertx, String name, String description, Supplier<Future<Integer>> size,
+  public long clusterWideGauge(
+      Vertx vertx,
+      String name,
+      String description,
+      Supplier<Future<Integer>> size,
       Duration interval) {
     AtomicLong value = new AtomicLong();
-    Gauge.builder(Metrics.PREFIX + name, value, AtomicLong::get).description(description).register(registry);
+    Gauge.builder(Metrics.PREFIX + name, value, AtomicLong::get)
+        .description(description)
+        .register(registry);
     size.get().onSuccess(value::set);
     return vertx.setPeriodic(interval.toMillis(), tick -> size.get().onSuccess(value::set));
   }
 
-  /** Registers the reaped counter of {@code state} at zero, so it is scraped before the first reap. */
+  /**
+   * Registers the reaped counter of {@code state} at zero, so it is scraped before the first reap.
+   */
   public void track(NodeScopedState state) {
     reaped(state, 0);
   }
 
   /** Entries of a departed node that this node removed. */
   void reaped(NodeScopedState state, int count) {
-    reaped.computeIfAbsent(state.entriesName(), kind -> Counter.builder(Metrics.PREFIX + "reaped")
-            .description("Entries of departed nodes removed by this node (presence entries are sessions)")
-            .tag("kind", kind.replace(' ', '-'))
-            .register(registry))
+    reaped
+        .computeIfAbsent(
+            state.entriesName(),
+            kind ->
+                Counter.builder(Metrics.PREFIX + "reaped")
+                    .description(
+                        "Entries of departed nodes removed by this node (presence entries are sessions)")
+                    .tag("kind", kind.replace(' ', '-'))
+                    .register(registry))
         .increment(count);
   }
 }

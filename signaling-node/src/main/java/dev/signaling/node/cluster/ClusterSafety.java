@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * Answers "is the cluster safe?" for readiness probes without letting them pile up. Hazelcast's check asks
- * every member and blocks a worker thread; while a member is dying it can hang for minutes. So at most one
- * check runs at a time, probes in between share it, and a probe that would wait longer than
- * {@link #PATIENCE} gets the last answer known instead.
+ * Answers "is the cluster safe?" for readiness probes without letting them pile up. Hazelcast's
+ * check asks every member and blocks a worker thread; while a member is dying it can hang for
+ * minutes. So at most one check runs at a time, probes in between share it, and a probe that would
+ * wait longer than {@link #PATIENCE} gets the last answer known instead.
  */
 final class ClusterSafety {
   static final Duration PATIENCE = Duration.ofSeconds(2);
@@ -29,12 +29,13 @@ final class ClusterSafety {
     if (inFlight == null) {
       Future<Boolean> started = vertx.executeBlocking(check, false);
       inFlight = started;
-      started.onComplete(done -> {
-        synchronized (this) {
-          inFlight = null;
-        }
-        lastKnown = done.succeeded() && done.result();
-      });
+      started.onComplete(
+          done -> {
+            synchronized (this) {
+              inFlight = null;
+            }
+            lastKnown = done.succeeded() && done.result();
+          });
     }
     Promise<Boolean> answer = Promise.promise();
     inFlight.onComplete(done -> answer.tryComplete(done.succeeded() && done.result()));

@@ -1,5 +1,6 @@
 package dev.signaling.node.cluster;
 
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -24,23 +25,23 @@ public interface ClusterView {
   boolean isOldestMember();
 
   /**
-   * Whether every partition of the cluster's data has its backups in place, so that losing one member
-   * loses nothing. Completes on the caller's context.
+   * Whether every partition of the cluster's data has its backups in place, so that losing one
+   * member loses nothing. Completes on the caller's context.
    */
-  io.vertx.core.Future<Boolean> isSafe();
+  Future<Boolean> isSafe();
 
   /**
-   * Calls {@code listener} when this node rejoins after a split (a network partition healed, or it was
-   * frozen long enough to be declared dead): its side of the split lost, and what it knows of presence
-   * and rooms is being discarded.
+   * Calls {@code listener} when this node rejoins after a split (a network partition healed, or it
+   * was frozen long enough to be declared dead): its side of the split lost, and what it knows of
+   * presence and rooms is being discarded.
    */
   default void onRejoinAfterSplit(Runnable listener) {
     // Views of a cluster that cannot split have nothing to report.
   }
 
   /**
-   * Calls {@code listener} when this node's rejoin after a split has completed: the cluster's presence
-   * and rooms are the winning side's from now on.
+   * Calls {@code listener} when this node's rejoin after a split has completed: the cluster's
+   * presence and rooms are the winning side's from now on.
    */
   default void onMergeCompleted(Runnable listener) {
     // Views of a cluster that cannot split have nothing to report.
@@ -49,7 +50,10 @@ public interface ClusterView {
   /** Calls {@code listener} with the id of each member that leaves or is declared dead. */
   void onMemberLeft(Consumer<String> listener);
 
-  /** Calls {@code listener} with the id of each member that joins (a node starting, or a split healing). */
+  /**
+   * Calls {@code listener} with the id of each member that joins (a node starting, or a split
+   * healing).
+   */
   default void onMemberJoined(Consumer<String> listener) {
     // Nobody else can join a single node.
   }

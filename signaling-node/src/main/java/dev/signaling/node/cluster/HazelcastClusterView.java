@@ -13,9 +13,12 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Membership from Hazelcast. Listeners run on a Vert.x context, never on Hazelcast's event threads. */
+/**
+ * Membership from Hazelcast. Listeners run on a Vert.x context, never on Hazelcast's event threads.
+ */
 final class HazelcastClusterView implements ClusterView {
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterView.class);
+
   /** The member attribute in which the Hazelcast cluster manager publishes the Vert.x node id. */
   private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
@@ -28,7 +31,8 @@ final class HazelcastClusterView implements ClusterView {
     this.hazelcast = hazelcast;
     this.nodeId = nodeId;
     this.context = context;
-    this.safety = new ClusterSafety(context.owner(), () -> hazelcast.getPartitionService().isClusterSafe());
+    this.safety =
+        new ClusterSafety(context.owner(), () -> hazelcast.getPartitionService().isClusterSafe());
   }
 
   @Override
@@ -56,68 +60,89 @@ final class HazelcastClusterView implements ClusterView {
 
   @Override
   public void onRejoinAfterSplit(Runnable listener) {
-    hazelcast.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
-        LOG.warn("rejoining the cluster after a split: this side's presence and rooms are discarded");
-        onContext("rejoin", listener);
-      }
-    });
+    hazelcast
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+                LOG.warn(
+                    "rejoining the cluster after a split: this side's presence and rooms are discarded");
+                onContext("rejoin", listener);
+              }
+            });
   }
 
   @Override
   public void onMergeCompleted(Runnable listener) {
-    hazelcast.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        LOG.info("rejoined the cluster after a split");
-        onContext("merge", listener);
-      }
-    });
+    hazelcast
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("rejoined the cluster after a split");
+                onContext("merge", listener);
+              }
+            });
   }
 
   @Override
   public void onMemberJoined(Consumer<String> listener) {
-    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        String joined = nodeIdOf(event.getMember());
-        onContext("member joined", () -> listener.accept(joined));
-      }
+    hazelcast
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                String joined = nodeIdOf(event.getMember());
+                onContext("member joined", () -> listener.accept(joined));
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        // Reported by onMemberLeft.
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                // Reported by onMemberLeft.
+              }
+            });
   }
 
   @Override
   public void onMemberLeft(Consumer<String> listener) {
-    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        LOG.info("member joined: {} ({})", describe(event.getMember()),
-            ClusterView.memberCount(event.getMembers().size()));
-      }
+    hazelcast
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                LOG.info(
+                    "member joined: {} ({})",
+                    describe(event.getMember()),
+                    ClusterView.memberCount(event.getMembers().size()));
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        LOG.info("member left: {} ({})", describe(event.getMember()),
-            ClusterView.memberCount(event.getMembers().size()));
-        String left = nodeIdOf(event.getMember());
-        onContext("member left", () -> listener.accept(left));
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                LOG.info(
+                    "member left: {} ({})",
+                    describe(event.getMember()),
+                    ClusterView.memberCount(event.getMembers().size()));
+                String left = nodeIdOf(event.getMember());
+                onContext("member left", () -> listener.accept(left));
+              }
+            });
   }
 
-  /** Runs a listener on the view's context; a failing listener is logged, never lost in Hazelcast's threads. */
+  /**
+   * Runs a listener on the view's context; a failing listener is logged, never lost in Hazelcast's
+   * threads.
+   */
   private void onContext(String event, Runnable listener) {
-    context.runOnContext(ignored -> {
-      try {
-        listener.run();
-      } catch (RuntimeException bug) {
-        LOG.error("a listener of \"{}\" failed", event, bug);
-      }
-    });
+    context.runOnContext(
+        ignored -> {
+          try {
+            listener.run();
+          } catch (RuntimeException bug) {
+            LOG.error("a listener of \"{}\" failed", event, bug);
+          }
+        });
   }
 
   private static String nodeIdOf(Member member) {

@@ -7,8 +7,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.KubernetesDiscovery;
 import dev.signaling.node.config.NodeConfig;
@@ -22,11 +22,13 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /** The only place that builds Hazelcast configuration, from the node's {@link NodeConfig}. */
 public final class HazelcastConfigFactory {
-  /** Ports tried from {@code CLUSTER_PORT} upwards, both to bind and to find members given without port. */
+  /**
+   * Ports tried from {@code CLUSTER_PORT} upwards, both to bind and to find members given without
+   * port.
+   */
   static final int PORT_RANGE = 10;
 
-  private HazelcastConfigFactory() {
-  }
+  private HazelcastConfigFactory() {}
 
   public static Config build(NodeConfig node) {
     if (node.discovery() == Discovery.NONE) {
@@ -35,14 +37,19 @@ public final class HazelcastConfigFactory {
     // Vert.x's own defaults first: the event bus subscription multimap and node info maps.
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(node.clusterName());
-    config.setInstanceName("signaling-" + node.clusterName() + "-" + node.httpPort() + "-" + System.nanoTime());
+    config.setInstanceName(
+        "signaling-" + node.clusterName() + "-" + node.httpPort() + "-" + System.nanoTime());
     applyProperties(config, node);
     applyNetwork(config.getNetworkConfig(), node);
     config.addMapConfig(presenceMap());
     // One backup: a room's membership survives the death of any single node.
-    config.addMapConfig(new MapConfig(HazelcastRoomRegistry.MAP_NAME).setBackupCount(1)
-        .setMergePolicyConfig(discardTheLosingSide()));
-    config.getSerializationConfig().getCompactSerializationConfig()
+    config.addMapConfig(
+        new MapConfig(HazelcastRoomRegistry.MAP_NAME)
+            .setBackupCount(1)
+            .setMergePolicyConfig(discardTheLosingSide()));
+    config
+        .getSerializationConfig()
+        .getCompactSerializationConfig()
         .addSerializer(new PresenceEntrySerializer())
         .addSerializer(new RoomStateSerializer())
         .addSerializer(new JoinOutcomeSerializer())
@@ -57,13 +64,16 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     // Failure detection: a killed node's users must become unreachable within seconds, not the
     // default minute.
-    config.setProperty("hazelcast.heartbeat.interval.seconds",
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds",
         Long.toString(node.heartbeatInterval().toSeconds()));
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(node.maxNoHeartbeat().toSeconds()));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", Long.toString(node.maxNoHeartbeat().toSeconds()));
     // A node starting alone should not sit five seconds waiting for join requests.
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(PORT_RANGE));
-    // A node cut off (partition, long pause) finds its way back within seconds, not the default minutes;
+    // A node cut off (partition, long pause) finds its way back within seconds, not the default
+    // minutes;
     // until it does, its clients cannot be reached from the rest of the cluster.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
@@ -102,9 +112,10 @@ public final class HazelcastConfigFactory {
   }
 
   /**
-   * After a split heals, the smaller side's presence and rooms are dropped, not merged: they describe
-   * sessions that side's nodes are about to send away (see {@code onRejoinAfterSplit}), whose clients log
-   * in again on the winning side. Merging would resurrect entries nobody would remove.
+   * After a split heals, the smaller side's presence and rooms are dropped, not merged: they
+   * describe sessions that side's nodes are about to send away (see {@code onRejoinAfterSplit}),
+   * whose clients log in again on the winning side. Merging would resurrect entries nobody would
+   * remove.
    */
   private static MergePolicyConfig discardTheLosingSide() {
     return new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());

@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes what departed nodes left behind (presence entries, room memberships), so that nobody is routed
- * to a dead node and no room keeps a ghost.
+ * Removes what departed nodes left behind (presence entries, room memberships), so that nobody is
+ * routed to a dead node and no room keeps a ghost.
  *
- * <p>Every survivor reaps a departed node as soon as membership says it left: the removal is idempotent,
- * so doing it on every node costs little and does not depend on any one of them. Membership events can be
- * missed (a node starting while another dies, a listener failing), so the oldest member also sweeps
- * periodically for entries of any node that is no longer a member.
+ * <p>Every survivor reaps a departed node as soon as membership says it left: the removal is
+ * idempotent, so doing it on every node costs little and does not depend on any one of them.
+ * Membership events can be missed (a node starting while another dies, a listener failing), so the
+ * oldest member also sweeps periodically for entries of any node that is no longer a member.
  */
 public final class NodeReaper {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReaper.class);
@@ -29,9 +29,16 @@ public final class NodeReaper {
   private final BiConsumer<NodeScopedState, Set<String>> onReaped;
   private long timer = -1;
 
-  /** @param onReaped told which users' entries were removed from which state, when any were */
-  public NodeReaper(Vertx vertx, ClusterView cluster, List<NodeScopedState> states, Duration reconcileInterval,
-      ClusterMetrics metrics, BiConsumer<NodeScopedState, Set<String>> onReaped) {
+  /**
+   * @param onReaped told which users' entries were removed from which state, when any were
+   */
+  public NodeReaper(
+      Vertx vertx,
+      ClusterView cluster,
+      List<NodeScopedState> states,
+      Duration reconcileInterval,
+      ClusterMetrics metrics,
+      BiConsumer<NodeScopedState, Set<String>> onReaped) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.states = List.copyOf(states);
@@ -51,13 +58,20 @@ public final class NodeReaper {
 
   private void reap(String node) {
     for (NodeScopedState state : states) {
-      state.removeNode(node).onComplete(
-          removed -> {
-            recordReaped(state, removed);
-            LOG.info("reaped {} {} of departed node {}", removed.size(), state.entriesName(), node);
-          },
-          failed -> LOG.warn("could not reap {} of departed node {}; the next sweep will", state.entriesName(), node,
-              failed));
+      state
+          .removeNode(node)
+          .onComplete(
+              removed -> {
+                recordReaped(state, removed);
+                LOG.info(
+                    "reaped {} {} of departed node {}", removed.size(), state.entriesName(), node);
+              },
+              failed ->
+                  LOG.warn(
+                      "could not reap {} of departed node {}; the next sweep will",
+                      state.entriesName(),
+                      node,
+                      failed));
     }
   }
 
@@ -74,15 +88,19 @@ public final class NodeReaper {
     }
     Set<String> members = cluster.members();
     for (NodeScopedState state : states) {
-      state.removeAllExcept(members).onComplete(
-          removed -> {
-            recordReaped(state, removed);
-            if (!removed.isEmpty()) {
-              LOG.info("reconciliation reaped {} {} of nodes that are no longer members", removed.size(),
-                  state.entriesName());
-            }
-          },
-          failed -> LOG.warn("reconciliation of {} failed", state.entriesName(), failed));
+      state
+          .removeAllExcept(members)
+          .onComplete(
+              removed -> {
+                recordReaped(state, removed);
+                if (!removed.isEmpty()) {
+                  LOG.info(
+                      "reconciliation reaped {} {} of nodes that are no longer members",
+                      removed.size(),
+                      state.entriesName());
+                }
+              },
+              failed -> LOG.warn("reconciliation of {} failed", state.entriesName(), failed));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.signaling.node.cluster;
 
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -24,8 +25,8 @@ final class SingleNodeView implements ClusterView {
   }
 
   @Override
-  public io.vertx.core.Future<Boolean> isSafe() {
-    return io.vertx.core.Future.succeededFuture(true);
+  public Future<Boolean> isSafe() {
+    return Future.succeededFuture(true);
   }
 
   @Override

@@ -4,21 +4,22 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds a {@link NodeConfig} from environment variables and CLI flags. A flag wins over the variable of
- * the same name; both are listed by {@link Setting}.
+ * Builds a {@link NodeConfig} from environment variables and CLI flags. A flag wins over the
+ * variable of the same name; both are listed by {@link Setting}.
  */
 public final class ConfigLoader {
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   public static NodeConfig load(Map<String, String> env, String[] args) {
     Map<Setting, String> values = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
       String fromEnv = env.get(setting.env());
-      values.put(setting, fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : setting.defaultValue());
+      values.put(
+          setting, fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : setting.defaultValue());
     }
     applyFlags(args, values);
     return build(values);
@@ -26,10 +27,16 @@ public final class ConfigLoader {
 
   /** The text {@code --help} prints. */
   public static String usage() {
-    StringBuilder text = new StringBuilder("Usage: java -jar signaling-node.jar [--flag=value ...]\n\n");
+    StringBuilder text =
+        new StringBuilder("Usage: java -jar signaling-node.jar [--flag=value ...]\n\n");
     for (Setting setting : Setting.values()) {
-      text.append(String.format("  %-36s %-34s %s (default: %s)%n", setting.flag(), "env " + setting.env(),
-          setting.description(), setting.defaultValue().isEmpty() ? "see text" : setting.defaultValue()));
+      text.append(
+          String.format(
+              "  %-36s %-34s %s (default: %s)%n",
+              setting.flag(),
+              "env " + setting.env(),
+              setting.description(),
+              setting.defaultValue().isEmpty() ? "see text" : setting.defaultValue()));
     }
     return text.toString();
   }
@@ -60,10 +67,14 @@ public final class ConfigLoader {
   }
 
   private static NodeConfig build(Map<Setting, String> values) {
-    int eventLoops = values.get(Setting.EVENT_LOOPS).isEmpty() ? Runtime.getRuntime().availableProcessors()
-        : positive(values, Setting.EVENT_LOOPS);
-    int instances = values.get(Setting.VERTICLE_INSTANCES).isEmpty() ? eventLoops
-        : positive(values, Setting.VERTICLE_INSTANCES);
+    int eventLoops =
+        values.get(Setting.EVENT_LOOPS).isEmpty()
+            ? Runtime.getRuntime().availableProcessors()
+            : positive(values, Setting.EVENT_LOOPS);
+    int instances =
+        values.get(Setting.VERTICLE_INSTANCES).isEmpty()
+            ? eventLoops
+            : positive(values, Setting.VERTICLE_INSTANCES);
     Discovery discovery = Discovery.parse(values.get(Setting.CLUSTER_DISCOVERY));
     return new NodeConfig(
         values.get(Setting.HTTP_HOST),
@@ -80,14 +91,24 @@ public final class ConfigLoader {
         values.get(Setting.TURN_SECRET),
         Duration.ofSeconds(positive(values, Setting.TURN_TTL_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.DRAIN_SECONDS)),
-        values.get(Setting.MANAGEMENT_PORT).isEmpty() ? 0 : port(values, Setting.MANAGEMENT_PORT, false),
+        values.get(Setting.MANAGEMENT_PORT).isEmpty()
+            ? 0
+            : port(values, Setting.MANAGEMENT_PORT, false),
         logFormatIsJson(values.get(Setting.LOG_FORMAT)),
         logLevel(values.get(Setting.LOG_LEVEL)),
-        new Security(values.get(Setting.JWT_HS256_SECRET), values.get(Setting.JWT_PUBLIC_KEY_FILE),
-            values.get(Setting.JWKS_FILE), values.get(Setting.JWT_ISSUER), values.get(Setting.JWT_AUDIENCE),
-            bool(values, Setting.ALLOW_ANONYMOUS), members(values.get(Setting.ALLOWED_ORIGINS))),
-        new Limits(positive(values, Setting.MAX_MESSAGE_BYTES), positive(values, Setting.RATE_LIMIT_PER_SECOND),
-            positive(values, Setting.RATE_LIMIT_BURST), positive(values, Setting.MAX_CONNECTIONS_PER_IP),
+        new Security(
+            values.get(Setting.JWT_HS256_SECRET),
+            values.get(Setting.JWT_PUBLIC_KEY_FILE),
+            values.get(Setting.JWKS_FILE),
+            values.get(Setting.JWT_ISSUER),
+            values.get(Setting.JWT_AUDIENCE),
+            bool(values, Setting.ALLOW_ANONYMOUS),
+            members(values.get(Setting.ALLOWED_ORIGINS))),
+        new Limits(
+            positive(values, Setting.MAX_MESSAGE_BYTES),
+            positive(values, Setting.RATE_LIMIT_PER_SECOND),
+            positive(values, Setting.RATE_LIMIT_BURST),
+            positive(values, Setting.MAX_CONNECTIONS_PER_IP),
             Duration.ofSeconds(positive(values, Setting.PING_INTERVAL_SECONDS)),
             positive(values, Setting.MAX_QUEUED_BYTES)),
         eventLoops,
@@ -103,39 +124,52 @@ public final class ConfigLoader {
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {
-    KubernetesDiscovery kubernetes = new KubernetesDiscovery(values.get(Setting.CLUSTER_SERVICE_DNS),
-        values.get(Setting.CLUSTER_SERVICE_NAME), values.get(Setting.CLUSTER_NAMESPACE));
-    if (discovery == Discovery.KUBERNETES && !kubernetes.usesDns() && kubernetes.serviceName().isEmpty()) {
-      throw new ConfigException("CLUSTER_DISCOVERY=kubernetes needs " + describe(Setting.CLUSTER_SERVICE_DNS)
-          + " or " + describe(Setting.CLUSTER_SERVICE_NAME));
+    KubernetesDiscovery kubernetes =
+        new KubernetesDiscovery(
+            values.get(Setting.CLUSTER_SERVICE_DNS),
+            values.get(Setting.CLUSTER_SERVICE_NAME),
+            values.get(Setting.CLUSTER_NAMESPACE));
+    if (discovery == Discovery.KUBERNETES
+        && !kubernetes.usesDns()
+        && kubernetes.serviceName().isEmpty()) {
+      throw new ConfigException(
+          "CLUSTER_DISCOVERY=kubernetes needs "
+              + describe(Setting.CLUSTER_SERVICE_DNS)
+              + " or "
+              + describe(Setting.CLUSTER_SERVICE_NAME));
     }
     return kubernetes;
   }
 
   private static boolean bool(Map<Setting, String> values, Setting setting) {
-    String value = values.get(setting).toLowerCase(java.util.Locale.ROOT);
+    String value = values.get(setting).toLowerCase(Locale.ROOT);
     if (!value.equals("true") && !value.equals("false")) {
-      throw new ConfigException(describe(setting) + " must be true or false; got \"" + values.get(setting) + "\"");
+      throw new ConfigException(
+          describe(setting) + " must be true or false; got \"" + values.get(setting) + "\"");
     }
     return value.equals("true");
   }
 
   private static boolean logFormatIsJson(String value) {
-    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    switch (value.toLowerCase(Locale.ROOT)) {
       case "plain":
         return false;
       case "json":
         return true;
       default:
-        throw new ConfigException(describe(Setting.LOG_FORMAT) + " must be plain or json; got \"" + value + "\"");
+        throw new ConfigException(
+            describe(Setting.LOG_FORMAT) + " must be plain or json; got \"" + value + "\"");
     }
   }
 
   private static String logLevel(String value) {
-    String level = value.toUpperCase(java.util.Locale.ROOT);
+    String level = value.toUpperCase(Locale.ROOT);
     if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
-      throw new ConfigException(describe(Setting.LOG_LEVEL) + " must be ERROR, WARN, INFO, DEBUG or TRACE; got \""
-          + value + "\"");
+      throw new ConfigException(
+          describe(Setting.LOG_LEVEL)
+              + " must be ERROR, WARN, INFO, DEBUG or TRACE; got \""
+              + value
+              + "\"");
     }
     return level;
   }
@@ -181,7 +215,8 @@ public final class ConfigLoader {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new ConfigException(describe(setting) + " must be a whole number; got \"" + value + "\"");
+      throw new ConfigException(
+          describe(setting) + " must be a whole number; got \"" + value + "\"");
     }
   }
 }

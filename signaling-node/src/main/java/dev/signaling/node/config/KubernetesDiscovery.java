@@ -1,8 +1,8 @@
 package dev.signaling.node.config;
 
 /**
- * Where Hazelcast's Kubernetes discovery finds the other nodes: a headless Service's DNS name, or else a
- * Service and namespace whose endpoints it reads from the Kubernetes API.
+ * Where Hazelcast's Kubernetes discovery finds the other nodes: a headless Service's DNS name, or
+ * else a Service and namespace whose endpoints it reads from the Kubernetes API.
  *
  * @param serviceDns e.g. {@code signaling-hazelcast.default.svc.cluster.local}; empty for API mode
  * @param serviceName the Service for API mode
@@ -16,7 +16,8 @@ public record KubernetesDiscovery(String serviceDns, String serviceName, String 
 
   @Override
   public String toString() {
-    return usesDns() ? "dns " + serviceDns
+    return usesDns()
+        ? "dns " + serviceDns
         : "api service " + serviceName + (namespace.isEmpty() ? "" : " in " + namespace);
   }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything a node is configured with. Built once at start by {@link ConfigLoader}; nothing else reads
- * the environment.
+ * Everything a node is configured with. Built once at start by {@link ConfigLoader}; nothing else
+ * reads the environment.
  *
  * @param httpHost interface the HTTP/WebSocket server binds
  * @param httpPort HTTP/WebSocket port
@@ -32,8 +32,10 @@ import java.util.List;
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
  * @param maxRoomsPerUser rooms one session may be in at once
  * @param maxRoomMembers members a room may have
- * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer members
- * @param presenceReassertInterval period of the check that this node's sessions all have their entries
+ * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer
+ *     members
+ * @param presenceReassertInterval period of the check that this node's sessions all have their
+ *     entries
  * @param heartbeatInterval Hazelcast heartbeat period
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
  */
@@ -77,14 +79,48 @@ public record NodeConfig(
   /** Every setting but secrets, which show only whether they are set. */
   @Override
   public String toString() {
-    return "NodeConfig[http=" + httpHost + ":" + httpPort + ", cluster=" + clusterName + "@" + clusterHost + ":"
-        + clusterPort + " " + discovery + (discovery == Discovery.KUBERNETES ? " " + kubernetes : " " + clusterMembers)
-        + ", stun=" + stunUrls + ", turn=" + turnUrls
-        + ", turnSecret=" + (turnSecret.isEmpty() ? "unset" : "set") + ", turnTtl=" + turnTtl
-        + ", " + security + ", " + limits + ", drain=" + drainWindow + ", managementPort=" + managementPort + ", eventLoops=" + eventLoops
-        + ", instances=" + verticleInstances
-        + ", loginTimeout=" + loginTimeout + ", deliveryTimeout=" + deliveryTimeout + ", maxRoomsPerUser="
-        + maxRoomsPerUser + ", maxRoomMembers=" + maxRoomMembers + "]";
+    return "NodeConfig[http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", cluster="
+        + clusterName
+        + "@"
+        + clusterHost
+        + ":"
+        + clusterPort
+        + " "
+        + discovery
+        + (discovery == Discovery.KUBERNETES ? " " + kubernetes : " " + clusterMembers)
+        + ", stun="
+        + stunUrls
+        + ", turn="
+        + turnUrls
+        + ", turnSecret="
+        + (turnSecret.isEmpty() ? "unset" : "set")
+        + ", turnTtl="
+        + turnTtl
+        + ", "
+        + security
+        + ", "
+        + limits
+        + ", drain="
+        + drainWindow
+        + ", managementPort="
+        + managementPort
+        + ", eventLoops="
+        + eventLoops
+        + ", instances="
+        + verticleInstances
+        + ", loginTimeout="
+        + loginTimeout
+        + ", deliveryTimeout="
+        + deliveryTimeout
+        + ", maxRoomsPerUser="
+        + maxRoomsPerUser
+        + ", maxRoomMembers="
+        + maxRoomMembers
+        + "]";
   }
 
   public boolean clustered() {

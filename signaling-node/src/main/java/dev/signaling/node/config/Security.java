@@ -11,7 +11,8 @@ import java.util.List;
  * @param jwtIssuer required {@code iss} claim; empty to accept any
  * @param jwtAudience required {@code aud} claim; empty to accept any
  * @param allowAnonymous accept a plain name without a token even when a key is configured
- * @param allowedOrigins origins allowed to open WebSockets; empty for the node's own origin and localhost
+ * @param allowedOrigins origins allowed to open WebSockets; empty for the node's own origin and
+ *     localhost
  */
 public record Security(
     String jwtHs256Secret,
@@ -38,10 +39,22 @@ public record Security(
 
   @Override
   public String toString() {
-    String keys = String.join("+", List.of(jwtHs256Secret.isEmpty() ? "" : "hs256-secret",
-        jwtPublicKeyFile.isEmpty() ? "" : "public-key " + jwtPublicKeyFile, jwksFile.isEmpty() ? "" : "jwks " + jwksFile)
-        .stream().filter(part -> !part.isEmpty()).toList());
-    return "Security[tokens=" + (keys.isEmpty() ? "none" : keys) + ", anonymous=" + anonymousLogins()
-        + ", origins=" + (allowedOrigins.isEmpty() ? "own+localhost" : allowedOrigins) + "]";
+    String keys =
+        String.join(
+            "+",
+            List.of(
+                    jwtHs256Secret.isEmpty() ? "" : "hs256-secret",
+                    jwtPublicKeyFile.isEmpty() ? "" : "public-key " + jwtPublicKeyFile,
+                    jwksFile.isEmpty() ? "" : "jwks " + jwksFile)
+                .stream()
+                .filter(part -> !part.isEmpty())
+                .toList());
+    return "Security[tokens="
+        + (keys.isEmpty() ? "none" : keys)
+        + ", anonymous="
+        + anonymousLogins()
+        + ", origins="
+        + (allowedOrigins.isEmpty() ? "own+localhost" : allowedOrigins)
+        + "]";
   }
 }

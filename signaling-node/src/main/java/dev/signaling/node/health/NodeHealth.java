@@ -19,7 +19,10 @@ public final class NodeHealth {
   /**
    * @param clusterSafe whether every partition of the cluster's data has its backups in place
    */
-  public NodeHealth(String nodeId, IntSupplier clusterMembers, IntSupplier sessions,
+  public NodeHealth(
+      String nodeId,
+      IntSupplier clusterMembers,
+      IntSupplier sessions,
       Supplier<Future<Boolean>> clusterSafe) {
     this.nodeId = nodeId;
     this.clusterMembers = clusterMembers;
@@ -43,11 +46,16 @@ public final class NodeHealth {
   /** The readiness report; {@code ready} says whether the node takes new clients. */
   public Future<Readiness> ready() {
     if (draining) {
-      return Future.succeededFuture(new Readiness(false, report("DRAINING").put("clusterSafe", (Object) null)));
+      return Future.succeededFuture(
+          new Readiness(false, report("DRAINING").put("clusterSafe", (Object) null)));
     }
-    return clusterSafe.get()
+    return clusterSafe
+        .get()
         .otherwise(false)
-        .map(safe -> new Readiness(safe, report(safe ? "UP" : "CLUSTER_UNSAFE").put("clusterSafe", safe)));
+        .map(
+            safe ->
+                new Readiness(
+                    safe, report(safe ? "UP" : "CLUSTER_UNSAFE").put("clusterSafe", safe)));
   }
 
   private JsonObject report(String status) {
@@ -60,6 +68,5 @@ public final class NodeHealth {
   }
 
   /** A readiness answer: the verdict and the report that explains it. */
-  public record Readiness(boolean ready, JsonObject report) {
-  }
+  public record Readiness(boolean ready, JsonObject report) {}
 }

@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code iceServers} a client passes to its RTCPeerConnection, built per login because TURN credentials
- * are per user and expire (see {@link TurnCredentials}). The entries are always in the same order, STUN
- * first and TURN second; browsers gather candidates from every entry whatever the order.
+ * The {@code iceServers} a client passes to its RTCPeerConnection, built per login because TURN
+ * credentials are per user and expire (see {@link TurnCredentials}). The entries are always in the
+ * same order, STUN first and TURN second; browsers gather candidates from every entry whatever the
+ * order.
  *
- * <p>TURN URLs without a secret are handed out without credentials. Browsers then try the TURN server with
- * no username, so such a server must be open ({@code --no-auth}) or authorize clients some other way;
- * that is the operator's choice, not something this class can check.
+ * <p>TURN URLs without a secret are handed out without credentials. Browsers then try the TURN
+ * server with no username, so such a server must be open ({@code --no-auth}) or authorize clients
+ * some other way; that is the operator's choice, not something this class can check.
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,10 +30,12 @@ public final class IceServers {
   private final Clock clock;
 
   /**
-   * @param turnSecret coturn's {@code static-auth-secret}; {@code null} or empty to issue no TURN credentials
+   * @param turnSecret coturn's {@code static-auth-secret}; {@code null} or empty to issue no TURN
+   *     credentials
    * @param ttl how long issued TURN credentials stay valid
    */
-  public IceServers(List<String> stunUrls, List<String> turnUrls, String turnSecret, Duration ttl, Clock clock) {
+  public IceServers(
+      List<String> stunUrls, List<String> turnUrls, String turnSecret, Duration ttl, Clock clock) {
     this.stunUrls = List.copyOf(stunUrls);
     this.turnUrls = List.copyOf(turnUrls);
     this.turnSecret = turnSecret == null || turnSecret.isEmpty() ? null : turnSecret;
@@ -54,8 +57,8 @@ public final class IceServers {
   }
 
   /**
-   * A fresh {@code iceServers} array for {@code user}, the caller's to change; empty when nothing is
-   * configured.
+   * A fresh {@code iceServers} array for {@code user}, the caller's to change; empty when nothing
+   * is configured.
    */
   public JsonArray forUser(String user) {
     JsonArray servers = new JsonArray();
@@ -65,7 +68,8 @@ public final class IceServers {
     if (!turnUrls.isEmpty()) {
       JsonObject turn = new JsonObject().put("urls", new JsonArray(new ArrayList<>(turnUrls)));
       if (turnSecret != null) {
-        TurnCredential credential = TurnCredentials.issue(turnSecret, user, expiryFor(clock.instant()));
+        TurnCredential credential =
+            TurnCredentials.issue(turnSecret, user, expiryFor(clock.instant()));
         turn.put("username", credential.username()).put("credential", credential.credential());
       }
       servers.add(turn);

@@ -12,26 +12,30 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Ephemeral TURN credentials in coturn's REST-API scheme ({@code use-auth-secret}): the username is
- * {@code <expiry in unix seconds>:<user>} and the credential is base64(HMAC-SHA1(secret, username)). The
- * TURN server shares only the secret with us, so it checks a credential and its expiry on its own: no user
- * database, no call back to the signaling server, and a leaked credential stops working when it expires.
+ * {@code <expiry in unix seconds>:<user>} and the credential is base64(HMAC-SHA1(secret,
+ * username)). The TURN server shares only the secret with us, so it checks a credential and its
+ * expiry on its own: no user database, no call back to the signaling server, and a leaked
+ * credential stops working when it expires.
  */
 public final class TurnCredentials {
   private static final String ALGORITHM = "HmacSHA1";
 
   /**
-   * One {@link Mac} per thread: a Mac is not thread-safe, and {@link Mac#getInstance} searches the security
-   * providers on every call, which is not worth paying at every login. Only {@code init} with the key runs
-   * per credential. Vert.x serves logins from a fixed set of event-loop threads, so this holds few Macs.
+   * One {@link Mac} per thread: a Mac is not thread-safe, and {@link Mac#getInstance} searches the
+   * security providers on every call, which is not worth paying at every login. Only {@code init}
+   * with the key runs per credential. Vert.x serves logins from a fixed set of event-loop threads,
+   * so this holds few Macs.
    */
   private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(TurnCredentials::newMac);
 
-  private TurnCredentials() {
-  }
+  private TurnCredentials() {}
 
   /** A username and credential as RTCPeerConnection's {@code iceServers} entry carries them. */
   public record TurnCredential(String username, String credential) {
-    /** Leaves the credential out: it grants the TURN server's bandwidth to whoever holds it until it expires. */
+    /**
+     * Leaves the credential out: it grants the TURN server's bandwidth to whoever holds it until it
+     * expires.
+     */
     @Override
     public String toString() {
       return "TurnCredential[username=" + username + ", credential=<redacted>]";

@@ -20,12 +20,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Presence in a Hazelcast map shared by the cluster. Single-key operations use Hazelcast's async API;
- * the rare whole-map sweeps run on a worker thread. {@link #locate} answers from the entries this node
- * looked up lately, which a listener on the map drops as soon as their user logs in, out or elsewhere.
+ * Presence in a Hazelcast map shared by the cluster. Single-key operations use Hazelcast's async
+ * API; the rare whole-map sweeps run on a worker thread. {@link #locate} answers from the entries
+ * this node looked up lately, which a listener on the map drops as soon as their user logs in, out
+ * or elsewhere.
  */
 public final class HazelcastPresence implements Presence {
-  /** The map's name; its configuration (backups, index on {@code node}) is set where the cluster is built. */
+  /**
+   * The map's name; its configuration (backups, index on {@code node}) is set where the cluster is
+   * built.
+   */
   public static final String MAP_NAME = "signaling.presence";
 
   /** Names whose location a node keeps at most; about 200 bytes each. */
@@ -37,9 +41,9 @@ public final class HazelcastPresence implements Presence {
   private final Duration lookupTimeout;
 
   /**
-   * @param lookupTimeout how long a lookup may take: a member that holds the entry but does not answer
-   *     (frozen, cut off) would otherwise hold every relay behind it for Hazelcast's own, much longer,
-   *     timeout
+   * @param lookupTimeout how long a lookup may take: a member that holds the entry but does not
+   *     answer (frozen, cut off) would otherwise hold every relay behind it for Hazelcast's own,
+   *     much longer, timeout
    */
   public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast, Duration lookupTimeout) {
     this.vertx = vertx;
@@ -47,19 +51,23 @@ public final class HazelcastPresence implements Presence {
     this.map = hazelcast.getMap(MAP_NAME);
     // Without values: the key is all it takes to drop an entry, and events stay small.
     map.addEntryListener(new ForgetOnChange(recent), false);
-    // A member that joins (a partition healing, too) or leaves may take changes with it that no event
+    // A member that joins (a partition healing, too) or leaves may take changes with it that no
+    // event
     // reported: start again from the map.
-    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        recent.clear();
-      }
+    hazelcast
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                recent.clear();
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        recent.clear();
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                recent.clear();
+              }
+            });
   }
 
   @Override
@@ -67,7 +75,10 @@ public final class HazelcastPresence implements Presence {
     return CompletionStages.onCallerContext(vertx, map.putAsync(name, entry));
   }
 
-  /** Fails with a {@link java.util.concurrent.TimeoutException} when the map has not answered in time. */
+  /**
+   * Fails with a {@link java.util.concurrent.TimeoutException} when the map has not answered in
+   * time.
+   */
   @Override
   public Future<PresenceEntry> lookup(String name) {
     return CompletionStages.onCallerContext(vertx, map.getAsync(name))
@@ -86,8 +97,8 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<Boolean> release(String name, String session) {
-    return CompletionStages.onCallerContext(vertx,
-        map.submitToKey(name, new ReleaseIfSession(session)));
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKey(name, new ReleaseIfSession(session)));
   }
 
   @Override
@@ -111,18 +122,20 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions,
-      java.util.function.Predicate<String> stillHere) {
+  public Future<PresenceReassertion> reassert(
+      String node, Map<String, String> sessions, java.util.function.Predicate<String> stillHere) {
     return new HazelcastPresenceReassertion(vertx, map).reassert(node, sessions, stillHere);
   }
 
   private Future<Set<String>> removeMatching(Predicate<String, PresenceEntry> doomed) {
     // The predicate is evaluated again under each entry's lock, so a user who logged in elsewhere
     // meanwhile keeps the new entry.
-    return vertx.executeBlocking(() -> {
-      Map<String, Boolean> removed = map.executeOnEntries(new RemoveEntry(), doomed);
-      return Set.copyOf(removed.keySet());
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          Map<String, Boolean> removed = map.executeOnEntries(new RemoveEntry(), doomed);
+          return Set.copyOf(removed.keySet());
+        },
+        false);
   }
 
   /** Drops what this node remembers of a user when its entry changes anywhere in the cluster. */

@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@link Presence#countOn} and {@link Presence#reassert} on the Hazelcast map. The node's entries are
- * found through the index on {@code node}; only the names that differ from the node's sessions are
- * touched, each by an entry processor that decides again under the key's lock, so a login elsewhere in
- * the meantime always wins.
+ * {@link Presence#countOn} and {@link Presence#reassert} on the Hazelcast map. The node's entries
+ * are found through the index on {@code node}; only the names that differ from the node's sessions
+ * are touched, each by an entry processor that decides again under the key's lock, so a login
+ * elsewhere in the meantime always wins.
  */
 final class HazelcastPresenceReassertion {
   private final Vertx vertx;
@@ -30,37 +30,49 @@ final class HazelcastPresenceReassertion {
 
   Future<Integer> countOn(String node) {
     // Counted where the entries are stored: nothing but a number crosses the network.
-    return vertx.executeBlocking(() -> map.aggregate(Aggregators.count(), Predicates.equal("node", node)).intValue(),
-        false);
+    return vertx.executeBlocking(
+        () -> map.aggregate(Aggregators.count(), Predicates.equal("node", node)).intValue(), false);
   }
 
-  Future<PresenceReassertion> reassert(String node, Map<String, String> sessions, Predicate<String> stillHere) {
-    return vertx.executeBlocking(() -> entriesOn(node), false).compose(onNode -> {
-      Map<String, String> missing = new HashMap<>();
-      sessions.forEach((name, session) -> {
-        PresenceEntry entry = onNode.get(name);
-        if (entry == null || !entry.session().equals(session)) {
-          missing.put(name, session);
-        }
-      });
-      // Asked only now that the entries are read: a session whose claim was in flight is registered here
-      // before its entry is written.
-      Map<String, String> stale = new HashMap<>();
-      onNode.forEach((name, entry) -> {
-        if (!entry.session().equals(sessions.get(name)) && !stillHere.test(entry.session())) {
-          stale.put(name, entry.session());
-        }
-      });
-      // Stale entries go first, so that a name held by a session this node no longer has goes back to the
-      // session of that name it still has.
-      return removeStale(stale).compose(removed -> restoreMissing(node, missing)
-          .map(found -> outcome(found, removed)));
-    });
+  Future<PresenceReassertion> reassert(
+      String node, Map<String, String> sessions, Predicate<String> stillHere) {
+    return vertx
+        .executeBlocking(() -> entriesOn(node), false)
+        .compose(
+            onNode -> {
+              Map<String, String> missing = new HashMap<>();
+              sessions.forEach(
+                  (name, session) -> {
+                    PresenceEntry entry = onNode.get(name);
+                    if (entry == null || !entry.session().equals(session)) {
+                      missing.put(name, session);
+                    }
+                  });
+              // Asked only now that the entries are read: a session whose claim was in flight is
+              // registered here
+              // before its entry is written.
+              Map<String, String> stale = new HashMap<>();
+              onNode.forEach(
+                  (name, entry) -> {
+                    if (!entry.session().equals(sessions.get(name))
+                        && !stillHere.test(entry.session())) {
+                      stale.put(name, entry.session());
+                    }
+                  });
+              // Stale entries go first, so that a name held by a session this node no longer has
+              // goes back to the
+              // session of that name it still has.
+              return removeStale(stale)
+                  .compose(
+                      removed ->
+                          restoreMissing(node, missing).map(found -> outcome(found, removed)));
+            });
   }
 
   private Map<String, PresenceEntry> entriesOn(String node) {
     Map<String, PresenceEntry> entries = new HashMap<>();
-    map.entrySet(Predicates.equal("node", node)).forEach(entry -> entries.put(entry.getKey(), entry.getValue()));
+    map.entrySet(Predicates.equal("node", node))
+        .forEach(entry -> entries.put(entry.getKey(), entry.getValue()));
     return entries;
   }
 
@@ -68,36 +80,40 @@ final class HazelcastPresenceReassertion {
     if (stale.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return CompletionStages.onCallerContext(vertx, map.submitToKeys(stale.keySet(), new RemoveIfSessions(stale)))
-        .map(results -> {
-          Set<String> removed = new HashSet<>();
-          results.forEach((name, done) -> {
-            if (Boolean.TRUE.equals(done)) {
-              removed.add(name);
-            }
-          });
-          return removed;
-        });
+    return CompletionStages.onCallerContext(
+            vertx, map.submitToKeys(stale.keySet(), new RemoveIfSessions(stale)))
+        .map(
+            results -> {
+              Set<String> removed = new HashSet<>();
+              results.forEach(
+                  (name, done) -> {
+                    if (Boolean.TRUE.equals(done)) {
+                      removed.add(name);
+                    }
+                  });
+              return removed;
+            });
   }
 
   private Future<Map<String, Found>> restoreMissing(String node, Map<String, String> missing) {
     if (missing.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return CompletionStages.onCallerContext(vertx, map.submitToKeys(missing.keySet(),
-        new RestoreIfAbsent(node, missing)));
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKeys(missing.keySet(), new RestoreIfAbsent(node, missing)));
   }
 
   private static PresenceReassertion outcome(Map<String, Found> found, Set<String> removed) {
     Set<String> restored = new HashSet<>();
     Set<String> superseded = new HashSet<>();
-    found.forEach((name, what) -> {
-      if (what == Found.NOTHING) {
-        restored.add(name);
-      } else if (what == Found.ANOTHER_SESSION) {
-        superseded.add(name);
-      }
-    });
+    found.forEach(
+        (name, what) -> {
+          if (what == Found.NOTHING) {
+            restored.add(name);
+          } else if (what == Found.ANOTHER_SESSION) {
+            superseded.add(name);
+          }
+        });
     return new PresenceReassertion(restored, superseded, removed);
   }
 

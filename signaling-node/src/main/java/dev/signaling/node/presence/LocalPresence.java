@@ -24,13 +24,15 @@ public final class LocalPresence implements Presence {
   @Override
   public Future<Boolean> release(String name, String session) {
     boolean[] removed = {false};
-    entries.computeIfPresent(name, (key, entry) -> {
-      if (entry.session().equals(session)) {
-        removed[0] = true;
-        return null;
-      }
-      return entry;
-    });
+    entries.computeIfPresent(
+        name,
+        (key, entry) -> {
+          if (entry.session().equals(session)) {
+            removed[0] = true;
+            return null;
+          }
+          return entry;
+        });
     return Future.succeededFuture(removed[0]);
   }
 
@@ -51,26 +53,33 @@ public final class LocalPresence implements Presence {
 
   @Override
   public Future<Integer> countOn(String node) {
-    return Future.succeededFuture((int) entries.values().stream().filter(entry -> entry.node().equals(node)).count());
+    return Future.succeededFuture(
+        (int) entries.values().stream().filter(entry -> entry.node().equals(node)).count());
   }
 
   @Override
-  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions,
-      Predicate<String> stillHere) {
-    // Stale entries first, as in the cluster: a name they held goes back to the node's session of that name.
+  public Future<PresenceReassertion> reassert(
+      String node, Map<String, String> sessions, Predicate<String> stillHere) {
+    // Stale entries first, as in the cluster: a name they held goes back to the node's session of
+    // that name.
     Set<String> asserted = Set.copyOf(sessions.values());
-    Set<String> removed = removeIf(entry -> entry.node().equals(node)
-        && !asserted.contains(entry.session()) && !stillHere.test(entry.session()));
+    Set<String> removed =
+        removeIf(
+            entry ->
+                entry.node().equals(node)
+                    && !asserted.contains(entry.session())
+                    && !stillHere.test(entry.session()));
     Set<String> restored = new HashSet<>();
     Set<String> superseded = new HashSet<>();
-    sessions.forEach((name, session) -> {
-      PresenceEntry held = entries.putIfAbsent(name, new PresenceEntry(node, session));
-      if (held == null) {
-        restored.add(name);
-      } else if (!held.session().equals(session)) {
-        superseded.add(name);
-      }
-    });
+    sessions.forEach(
+        (name, session) -> {
+          PresenceEntry held = entries.putIfAbsent(name, new PresenceEntry(node, session));
+          if (held == null) {
+            restored.add(name);
+          } else if (!held.session().equals(session)) {
+            superseded.add(name);
+          }
+        });
     return Future.succeededFuture(new PresenceReassertion(restored, superseded, removed));
   }
 

@@ -10,14 +10,16 @@ import dev.signaling.node.base.CompletionStages;
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Rooms in a Hazelcast map, one entry per non-empty room. Changes are entry processors (see
- * {@link RoomProcessors}); watches are key listeners, which Hazelcast delivers in the order the entry
+ * Rooms in a Hazelcast map, one entry per non-empty room. Changes are entry processors (see {@link
+ * RoomProcessors}); watches are key listeners, which Hazelcast delivers in the order the entry
  * changed. A node watches only the rooms its own sessions are in.
  */
 public final class HazelcastRoomRegistry implements RoomRegistry {
@@ -34,20 +36,21 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
 
   @Override
   public Future<JoinOutcome> join(String room, String name, PresenceEntry member, int maxMembers) {
-    return CompletionStages.onCallerContext(vertx,
-        map.submitToKey(room, new RoomProcessors.Join(name, member, maxMembers)));
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKey(room, new RoomProcessors.Join(name, member, maxMembers)));
   }
 
   @Override
   public Future<Boolean> leave(String room, String name, String session) {
-    return CompletionStages.onCallerContext(vertx,
-        map.submitToKey(room, new RoomProcessors.Leave(name, session)));
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKey(room, new RoomProcessors.Leave(name, session)));
   }
 
   @Override
-  public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
-    return CompletionStages.onCallerContext(vertx,
-        map.submitToKey(room, new RoomProcessors.Restore(ours, lastSeenVersion)));
+  public Future<RoomRestore> restore(
+      String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKey(room, new RoomProcessors.Restore(ours, lastSeenVersion)));
   }
 
   @Override
@@ -58,14 +61,20 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
 
   @Override
   public Future<RoomWatch> watch(String room, Consumer<RoomState> listener) {
-    // Registering a listener is a blocking, cluster-wide operation: once per room and node, off the loop.
-    return vertx.executeBlocking(() -> {
-      UUID registration = map.addEntryListener(new StateListener(listener), room, true);
-      return () -> vertx.<Void>executeBlocking(() -> {
-        map.removeEntryListener(registration);
-        return null;
-      }, false);
-    }, false);
+    // Registering a listener is a blocking, cluster-wide operation: once per room and node, off the
+    // loop.
+    return vertx.executeBlocking(
+        () -> {
+          UUID registration = map.addEntryListener(new StateListener(listener), room, true);
+          return () ->
+              vertx.<Void>executeBlocking(
+                  () -> {
+                    map.removeEntryListener(registration);
+                    return null;
+                  },
+                  false);
+        },
+        false);
   }
 
   @Override
@@ -84,19 +93,24 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
   }
 
   private Future<Set<String>> removeMembers(RoomProcessors.RemoveNodes processor) {
-    // Every room is visited: membership is not indexed by node. Sweeps are rare (a node left, or the
+    // Every room is visited: membership is not indexed by node. Sweeps are rare (a node left, or
+    // the
     // periodic reconciliation), and each room is changed under its own lock.
-    return vertx.executeBlocking(() -> {
-      Map<String, String[]> removed = map.executeOnEntries(processor);
-      Set<String> names = new java.util.HashSet<>();
-      removed.values().forEach(members -> names.addAll(java.util.List.of(members)));
-      return names;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          Map<String, String[]> removed = map.executeOnEntries(processor);
+          Set<String> names = new HashSet<>();
+          removed.values().forEach(members -> names.addAll(List.of(members)));
+          return names;
+        },
+        false);
   }
 
   /** Hands each stored state of one room to a listener; {@code null} when the room empties. */
-  private record StateListener(Consumer<RoomState> listener) implements EntryAddedListener<String, RoomState>,
-      EntryUpdatedListener<String, RoomState>, EntryRemovedListener<String, RoomState> {
+  private record StateListener(Consumer<RoomState> listener)
+      implements EntryAddedListener<String, RoomState>,
+          EntryUpdatedListener<String, RoomState>,
+          EntryRemovedListener<String, RoomState> {
 
     @Override
     public void entryAdded(EntryEvent<String, RoomState> event) {

@@ -4,7 +4,10 @@ import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 
-/** Hazelcast Compact serialization of {@link JoinOutcome}, the answer a join entry processor sends back. */
+/**
+ * Hazelcast Compact serialization of {@link JoinOutcome}, the answer a join entry processor sends
+ * back.
+ */
 public final class JoinOutcomeSerializer implements CompactSerializer<JoinOutcome> {
   @Override
   public JoinOutcome read(CompactReader reader) {

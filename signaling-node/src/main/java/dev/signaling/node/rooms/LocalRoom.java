@@ -4,12 +4,16 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A room with at least one member on this node: {@link RoomService}'s state, touched only on its context. */
+/**
+ * A room with at least one member on this node: {@link RoomService}'s state, touched only on its
+ * context.
+ */
 final class LocalRoom {
   final String name;
   final Map<String, LocalMember> members = new HashMap<>();
   Future<RoomRegistry.RoomWatch> watch;
   RoomState latest;
+
   /** The highest version watched: a lower one means the room was lost and started again. */
   long highestVersion;
 

@@ -2,6 +2,7 @@ package dev.signaling.node.rooms;
 
 import dev.signaling.node.presence.PresenceEntry;
 import io.vertx.core.Future;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Rooms of a single node without a cluster. Each change is made and announced to watchers under the
@@ -16,11 +18,13 @@ import java.util.function.Function;
  */
 public final class LocalRoomRegistry implements RoomRegistry {
   private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
-  private final Map<String, CopyOnWriteArrayList<Consumer<RoomState>>> watchers = new ConcurrentHashMap<>();
+  private final Map<String, CopyOnWriteArrayList<Consumer<RoomState>>> watchers =
+      new ConcurrentHashMap<>();
 
   @Override
   public Future<JoinOutcome> join(String room, String name, PresenceEntry member, int maxMembers) {
-    return Future.succeededFuture(mutate(room, state -> RoomMutations.join(state, name, member, maxMembers)));
+    return Future.succeededFuture(
+        mutate(room, state -> RoomMutations.join(state, name, member, maxMembers)));
   }
 
   @Override
@@ -29,8 +33,10 @@ public final class LocalRoomRegistry implements RoomRegistry {
   }
 
   @Override
-  public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
-    return Future.succeededFuture(mutate(room, state -> RoomMutations.restore(state, ours, lastSeenVersion)));
+  public Future<RoomRestore> restore(
+      String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+    return Future.succeededFuture(
+        mutate(room, state -> RoomMutations.restore(state, ours, lastSeenVersion)));
   }
 
   @Override
@@ -41,13 +47,16 @@ public final class LocalRoomRegistry implements RoomRegistry {
   @Override
   public Future<RoomWatch> watch(String room, Consumer<RoomState> listener) {
     watchers.computeIfAbsent(room, key -> new CopyOnWriteArrayList<>()).add(listener);
-    return Future.succeededFuture(() -> {
-      watchers.computeIfPresent(room, (key, list) -> {
-        list.remove(listener);
-        return list.isEmpty() ? null : list;
-      });
-      return Future.succeededFuture();
-    });
+    return Future.succeededFuture(
+        () -> {
+          watchers.computeIfPresent(
+              room,
+              (key, list) -> {
+                list.remove(listener);
+                return list.isEmpty() ? null : list;
+              });
+          return Future.succeededFuture();
+        });
   }
 
   @Override
@@ -65,8 +74,8 @@ public final class LocalRoomRegistry implements RoomRegistry {
     return removeMembers(entry -> !liveNodes.contains(entry.node()));
   }
 
-  private Future<Set<String>> removeMembers(java.util.function.Predicate<PresenceEntry> doomed) {
-    Set<String> removed = new java.util.HashSet<>();
+  private Future<Set<String>> removeMembers(Predicate<PresenceEntry> doomed) {
+    Set<String> removed = new HashSet<>();
     for (String room : rooms.keySet()) {
       removed.addAll(List.of(mutate(room, state -> RoomMutations.removeMembers(state, doomed))));
     }
@@ -75,14 +84,16 @@ public final class LocalRoomRegistry implements RoomRegistry {
 
   private <T> T mutate(String room, Function<RoomState, RoomMutations.Result<T>> mutation) {
     Object[] outcome = new Object[1];
-    rooms.compute(room, (key, current) -> {
-      RoomMutations.Result<T> result = mutation.apply(current);
-      outcome[0] = result.outcome();
-      if (result.next() != current) {
-        announce(room, result.next());
-      }
-      return result.next();
-    });
+    rooms.compute(
+        room,
+        (key, current) -> {
+          RoomMutations.Result<T> result = mutation.apply(current);
+          outcome[0] = result.outcome();
+          if (result.next() != current) {
+            announce(room, result.next());
+          }
+          return result.next();
+        });
     @SuppressWarnings("unchecked")
     T typed = (T) outcome[0];
     return typed;

@@ -8,7 +8,10 @@ import java.util.Collection;
  */
 public interface RoomEvents {
 
-  /** The member is in {@code room}, with {@code users} (the member included); answers its join {@code id}. */
+  /**
+   * The member is in {@code room}, with {@code users} (the member included); answers its join
+   * {@code id}.
+   */
   void joined(RoomMember member, String room, Collection<String> users, Object id);
 
   /** The member has left {@code room}; answers its leave {@code id}. */

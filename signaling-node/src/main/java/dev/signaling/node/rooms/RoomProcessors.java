@@ -7,13 +7,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Entry processors that apply {@link RoomMutations} where a room is stored, under its partition's lock:
- * competing joins and leaves of one room are ordered there, and the map's listeners see each stored
- * state in that order. Backups replay the same processor, which is deterministic.
+ * Entry processors that apply {@link RoomMutations} where a room is stored, under its partition's
+ * lock: competing joins and leaves of one room are ordered there, and the map's listeners see each
+ * stored state in that order. Backups replay the same processor, which is deterministic.
  */
 final class RoomProcessors {
-  private RoomProcessors() {
-  }
+  private RoomProcessors() {}
 
   private static <T> T store(Map.Entry<String, RoomState> entry, RoomMutations.Result<T> result) {
     if (result.next() != entry.getValue()) {
@@ -37,7 +36,9 @@ final class RoomProcessors {
 
     @Override
     public JoinOutcome process(Map.Entry<String, RoomState> entry) {
-      return store(entry, RoomMutations.join(entry.getValue(), name, new PresenceEntry(node, session), maxMembers));
+      return store(
+          entry,
+          RoomMutations.join(entry.getValue(), name, new PresenceEntry(node, session), maxMembers));
     }
   }
 
@@ -68,8 +69,10 @@ final class RoomProcessors {
 
     @Override
     public String[] process(Map.Entry<String, RoomState> entry) {
-      return store(entry, RoomMutations.removeMembers(entry.getValue(),
-          member -> nodes.contains(member.node()) != keepOnly));
+      return store(
+          entry,
+          RoomMutations.removeMembers(
+              entry.getValue(), member -> nodes.contains(member.node()) != keepOnly));
     }
   }
 

@@ -12,18 +12,23 @@ import java.util.function.Consumer;
  */
 public interface RoomRegistry extends NodeScopedState {
 
-  /** Adds {@code name} (connected as {@code member}) unless the room already has {@code maxMembers}. */
+  /**
+   * Adds {@code name} (connected as {@code member}) unless the room already has {@code maxMembers}.
+   */
   Future<JoinOutcome> join(String room, String name, PresenceEntry member, int maxMembers);
 
-  /** Removes {@code name} if it is still the member of that session; completes with whether it was. */
+  /**
+   * Removes {@code name} if it is still the member of that session; completes with whether it was.
+   */
   Future<Boolean> leave(String room, String name, String session);
 
   /**
-   * Re-asserts a node's members of {@code room} ({@code ours}: name to the session it joined with), the
-   * node being the authority on its sessions: puts back those the room lacks (a name held by another
-   * session is left alone: a newer login's), re-creating a room that was lost, and lifts a room that
-   * stands below {@code lastSeenVersion}, the highest version the node saw, above it. Stores nothing when
-   * everything is in place. Completes with the room as stored afterwards and who was put back.
+   * Re-asserts a node's members of {@code room} ({@code ours}: name to the session it joined with),
+   * the node being the authority on its sessions: puts back those the room lacks (a name held by
+   * another session is left alone: a newer login's), re-creating a room that was lost, and lifts a
+   * room that stands below {@code lastSeenVersion}, the highest version the node saw, above it.
+   * Stores nothing when everything is in place. Completes with the room as stored afterwards and
+   * who was put back.
    */
   Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion);
 
@@ -32,8 +37,8 @@ public interface RoomRegistry extends NodeScopedState {
 
   /**
    * Calls {@code listener} with every state the room takes from now on, in version order, and with
-   * {@code null} when the room empties. Listeners must not block: they run on the registry's threads.
-   * Completes once the watch is in place, so that no change after it is missed.
+   * {@code null} when the room empties. Listeners must not block: they run on the registry's
+   * threads. Completes once the watch is in place, so that no change after it is missed.
    */
   Future<RoomWatch> watch(String room, Consumer<RoomState> listener);
 

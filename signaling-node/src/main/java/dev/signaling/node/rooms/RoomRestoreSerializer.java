@@ -5,11 +5,15 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import java.util.List;
 
-/** Hazelcast Compact serialization of {@link RoomRestore}, the answer a restore entry processor sends back. */
+/**
+ * Hazelcast Compact serialization of {@link RoomRestore}, the answer a restore entry processor
+ * sends back.
+ */
 public final class RoomRestoreSerializer implements CompactSerializer<RoomRestore> {
   @Override
   public RoomRestore read(CompactReader reader) {
-    return new RoomRestore(reader.readCompact("state"), List.of(reader.readArrayOfString("restored")));
+    return new RoomRestore(
+        reader.readCompact("state"), List.of(reader.readArrayOfString("restored")));
   }
 
   @Override

@@ -1,17 +1,15 @@
 package dev.signaling.node.rooms;
 
-import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.base.Refusal;
+import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rooms of this node's sessions: joins and leaves, the presence events each member receives, and the
- * membership room messages fan out to. It decides; {@link RoomEvents} tells the members.
+ * The rooms of this node's sessions: joins and leaves, the presence events each member receives,
+ * and the membership room messages fan out to. It decides; {@link RoomEvents} tells the members.
  *
  * <p>This node watches each room that has a member here, and keeps the room's latest state from the
- * watch, so a room message needs no lookup. Presence events reach members in the order the room changed:
- * the watch delivers states in version order, all bookkeeping runs on one context, and a member's
- * {@code joined} answer is written before any event that follows its join.
+ * watch, so a room message needs no lookup. Presence events reach members in the order the room
+ * changed: the watch delivers states in version order, all bookkeeping runs on one context, and a
+ * member's {@code joined} answer is written before any event that follows its join.
  *
- * <p>The node is the authority on its members: {@link #reassert} puts back memberships the registry lost
- * (a room whose entry died with its owner and backup), and members are told what differs between the
- * last state they knew and the restored one, so that nobody keeps a ghost.
+ * <p>The node is the authority on its members: {@link #reassert} puts back memberships the registry
+ * lost (a room whose entry died with its owner and backup), and members are told what differs
+ * between the last state they knew and the restored one, so that nobody keeps a ghost.
  */
 public final class RoomService {
   private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
-  private static final int LEAVE_ATTEMPTS = 3;
-  private static final int BACKGROUND_LEAVE_ATTEMPTS = 12;
-  private static final Duration BACKGROUND_LEAVE_DELAY = Duration.ofSeconds(5);
 
-  private final Vertx vertx;
   private final Context context;
   private final RoomRegistry registry;
   private final RoomEvents events;
@@ -49,94 +43,136 @@ public final class RoomService {
   private final int maxRoomMembers;
   private final Map<String, LocalRoom> rooms = new HashMap<>();
   private final Map<String, Set<String>> roomsOfSession = new HashMap<>();
-  private volatile Runnable onMembershipLost = () -> { };
+  private final RoomLeaves leaves;
+  private final RoomRestorer restorer;
+  private volatile Runnable onMembershipLost = () -> {};
 
-  public RoomService(Vertx vertx, RoomRegistry registry, RoomEvents events, String nodeId, int maxRoomsPerUser,
+  public RoomService(
+      Vertx vertx,
+      RoomRegistry registry,
+      RoomEvents events,
+      String nodeId,
+      int maxRoomsPerUser,
       int maxRoomMembers) {
-    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.registry = registry;
     this.events = events;
     this.nodeId = nodeId;
     this.maxRoomsPerUser = maxRoomsPerUser;
     this.maxRoomMembers = maxRoomMembers;
+    this.leaves = new RoomLeaves(vertx, registry);
+    this.restorer = new RoomRestorer(registry, nodeId, rooms::get);
   }
 
-  /** Joins {@code room}; tells the member it {@code joined}, then the room's events as they come. */
+  /**
+   * Joins {@code room}; tells the member it {@code joined}, then the room's events as they come.
+   */
   public Future<Void> join(RoomMember session, String room, Object id) {
-    return onRoomsContext(() -> {
-      Set<String> joined = roomsOfSession.computeIfAbsent(session.sessionId(), key -> new LinkedHashSet<>());
-      LocalRoom local = rooms.get(room);
-      LocalMember already = local == null ? null : local.members.get(session.sessionId());
-      if (already != null) {
-        // Already a member: answer with the room as it is now, not as it was at the first join.
-        return already.joined.map(joinedState -> {
-          events.joined(session, room, newest(local, joinedState).members().keySet(), id);
-          return null;
+    return onRoomsContext(
+        () -> {
+          Set<String> joined =
+              roomsOfSession.computeIfAbsent(session.sessionId(), key -> new LinkedHashSet<>());
+          LocalRoom local = rooms.get(room);
+          LocalMember already = local == null ? null : local.members.get(session.sessionId());
+          if (already != null) {
+            // Already a member: answer with the room as it is now, not as it was at the first join.
+            return already.joined.map(
+                joinedState -> {
+                  events.joined(session, room, newest(local, joinedState).members().keySet(), id);
+                  return null;
+                });
+          }
+          if (joined.size() >= maxRoomsPerUser) {
+            return Future.failedFuture(
+                new Refusal(
+                    ErrorCode.TOO_MANY_ROOMS,
+                    "A session may be in " + maxRoomsPerUser + " rooms at once; leave one first."));
+          }
+          LocalRoom target = local != null ? local : openRoom(room);
+          LocalMember member = new LocalMember(session);
+          target.members.put(session.sessionId(), member);
+          joined.add(room);
+          return target
+              .watch
+              .compose(
+                  watching ->
+                      registry.join(
+                          room,
+                          session.name(),
+                          new PresenceEntry(nodeId, session.sessionId()),
+                          maxRoomMembers))
+              .transform(
+                  outcome ->
+                      onJoinOutcome(
+                          target, member, outcome.succeeded() ? outcome.result() : null, id));
         });
-      }
-      if (joined.size() >= maxRoomsPerUser) {
-        return Future.failedFuture(new Refusal(ErrorCode.TOO_MANY_ROOMS,
-            "A session may be in " + maxRoomsPerUser + " rooms at once; leave one first."));
-      }
-      LocalRoom target = local != null ? local : openRoom(room);
-      LocalMember member = new LocalMember(session);
-      target.members.put(session.sessionId(), member);
-      joined.add(room);
-      return target.watch
-          .compose(watching -> registry.join(room, session.name(), new PresenceEntry(nodeId, session.sessionId()),
-              maxRoomMembers))
-          .transform(outcome -> onJoinOutcome(target, member, outcome.succeeded() ? outcome.result() : null, id));
-    });
   }
 
-  /** Leaves {@code room}; tells the member it {@code left} once the room has let everyone else know. */
+  /**
+   * Leaves {@code room}; tells the member it {@code left} once the room has let everyone else know.
+   */
   public Future<Void> leave(RoomMember session, String room, Object id) {
-    return onRoomsContext(() -> {
-      LocalRoom local = rooms.get(room);
-      LocalMember member = local == null ? null : local.members.get(session.sessionId());
-      if (member == null) {
-        return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
-      }
-      return forget(local, member).transform(left -> {
-        if (left.failed()) {
-          // Out of the room here (no event reaches the member any more), but the room may list it a
-          // while longer: the store did not answer, and the leave is retried in the background.
-          return Future.failedFuture(new Refusal(ErrorCode.SERVER_UNAVAILABLE,
-              "The room service did not record the leave; the room may list you a while longer."));
-        }
-        events.left(session, room, id);
-        return Future.succeededFuture();
-      });
-    });
+    return onRoomsContext(
+        () -> {
+          LocalRoom local = rooms.get(room);
+          LocalMember member = local == null ? null : local.members.get(session.sessionId());
+          if (member == null) {
+            return Future.failedFuture(
+                new Refusal(ErrorCode.NOT_IN_ROOM, "Not a member of \"" + room + "\"."));
+          }
+          return forget(local, member)
+              .transform(
+                  left -> {
+                    if (left.failed()) {
+                      // Out of the room here (no event reaches the member any more), but the room
+                      // may list it a
+                      // while longer: the store did not answer, and the leave is retried in the
+                      // background.
+                      return Future.failedFuture(
+                          new Refusal(
+                              ErrorCode.SERVER_UNAVAILABLE,
+                              "The room service did not record the leave; the room may list you a while longer."));
+                    }
+                    events.left(session, room, id);
+                    return Future.succeededFuture();
+                  });
+        });
   }
 
   /** Leaves every room of a session that has ended. */
   public Future<Void> leaveAll(RoomMember session) {
-    return onRoomsContext(() -> {
-      Set<String> joined = roomsOfSession.remove(session.sessionId());
-      if (joined == null) {
-        return Future.succeededFuture();
-      }
-      return Future.join(joined.stream()
-          .map(rooms::get)
-          .filter(local -> local != null && local.members.containsKey(session.sessionId()))
-          .map(local -> forget(local, local.members.get(session.sessionId())))
-          .toList()).mapEmpty();
-    });
+    return onRoomsContext(
+        () -> {
+          Set<String> joined = roomsOfSession.remove(session.sessionId());
+          if (joined == null) {
+            return Future.succeededFuture();
+          }
+          return Future.join(
+                  joined.stream()
+                      .map(rooms::get)
+                      .filter(
+                          local -> local != null && local.members.containsKey(session.sessionId()))
+                      .map(local -> forget(local, local.members.get(session.sessionId())))
+                      .toList())
+              .mapEmpty();
+        });
   }
 
-  /** The members a room message from {@code session} goes to; fails with not-in-room for a non-member. */
+  /**
+   * The members a room message from {@code session} goes to; fails with not-in-room for a
+   * non-member.
+   */
   public Future<Map<String, PresenceEntry>> membersFor(RoomMember session, String room) {
-    return onRoomsContext(() -> {
-      LocalRoom local = rooms.get(room);
-      LocalMember member = local == null ? null : local.members.get(session.sessionId());
-      if (member == null) {
-        return Future.failedFuture(new Refusal(ErrorCode.NOT_IN_ROOM,
-            "Join \"" + room + "\" before sending to it."));
-      }
-      return member.joined.map(joinedState -> newest(local, joinedState).members());
-    });
+    return onRoomsContext(
+        () -> {
+          LocalRoom local = rooms.get(room);
+          LocalMember member = local == null ? null : local.members.get(session.sessionId());
+          if (member == null) {
+            return Future.failedFuture(
+                new Refusal(ErrorCode.NOT_IN_ROOM, "Join \"" + room + "\" before sending to it."));
+          }
+          return member.joined.map(joinedState -> newest(local, joinedState).members());
+        });
   }
 
   /**
@@ -149,79 +185,40 @@ public final class RoomService {
   }
 
   /**
-   * Re-asserts, in every room with members here, the memberships of the members whose join has settled
-   * and whose session is {@code present}; members whose join is under way are left to it. Memberships
-   * the registry holds for sessions of this node that are no longer in the room here are removed.
-   * Completes with how many memberships were put back.
+   * Re-asserts, in every room with members here, the memberships of the members whose join has
+   * settled and whose session is {@code present}; members whose join is under way are left to it.
+   * Memberships the registry holds for sessions of this node that are no longer in the room here
+   * are removed. Completes with how many memberships were put back.
    */
   public Future<Integer> reassert(Predicate<RoomMember> present) {
-    return onRoomsContext(() -> {
-      List<Future<Integer>> restores = new ArrayList<>();
-      for (LocalRoom local : List.copyOf(rooms.values())) {
-        restores.add(restore(local, present));
-      }
-      return Future.join(restores).transform(done -> {
-        int restored = 0;
-        for (Future<Integer> restore : restores) {
-          if (restore.succeeded()) {
-            restored += restore.result();
-          } else {
-            LOG.warn("could not re-assert the members of a room; the next pass will", restore.cause());
+    return onRoomsContext(
+        () -> {
+          List<Future<Integer>> restores = new ArrayList<>();
+          for (LocalRoom local : List.copyOf(rooms.values())) {
+            restores.add(restorer.restore(local, present));
           }
-        }
-        return Future.succeededFuture(restored);
-      });
-    });
-  }
-
-  private Future<Integer> restore(LocalRoom local, Predicate<RoomMember> present) {
-    Map<String, PresenceEntry> ours = new LinkedHashMap<>();
-    Set<String> twice = new HashSet<>();
-    for (LocalMember member : local.members.values()) {
-      if (member.seen != null && present.test(member.session)
-          && ours.putIfAbsent(member.session.name(), new PresenceEntry(nodeId, member.session.sessionId())) != null) {
-        twice.add(member.session.name());
-      }
-    }
-    // Two sessions of one name: one of them is being replaced, and the next pass will know which.
-    twice.forEach(ours::remove);
-    if (ours.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    // A member's join may have answered a version the watch has not delivered yet.
-    long lastSeen = local.members.values().stream().filter(member -> member.seen != null)
-        .mapToLong(member -> member.seen.version()).reduce(local.highestVersion, Math::max);
-    // Read first: a room in place, the rule, costs no write and no entry processor.
-    return registry.get(local.name).compose(stored -> {
-      boolean inPlace = stored.version() >= lastSeen
-          && ours.keySet().stream().allMatch(stored.members()::containsKey);
-      return inPlace ? Future.succeededFuture(new RoomRestore(stored, List.of()))
-          : registry.restore(local.name, ours, lastSeen);
-    }).map(restore -> {
-      // The restored state reaches the members through the watch, in order with every other state.
-      removeGhosts(local.name, restore.state());
-      return restore.restored().size();
-    });
-  }
-
-  /**
-   * Removes memberships of this node's sessions that are not in the room here: a restore that crossed the
-   * member's own leave, or a leave that never landed.
-   */
-  private void removeGhosts(String room, RoomState state) {
-    LocalRoom current = rooms.get(room);
-    state.members().forEach((name, entry) -> {
-      if (entry.node().equals(nodeId) && (current == null || !current.members.containsKey(entry.session()))) {
-        registry.leave(room, name, entry.session())
-            .onFailure(failed -> LOG.warn("could not remove a membership of a session no longer here", failed));
-      }
-    });
+          return Future.join(restores)
+              .transform(
+                  done -> {
+                    int restored = 0;
+                    for (Future<Integer> restore : restores) {
+                      if (restore.succeeded()) {
+                        restored += restore.result();
+                      } else {
+                        LOG.warn(
+                            "could not re-assert the members of a room; the next pass will",
+                            restore.cause());
+                      }
+                    }
+                    return Future.succeededFuture(restored);
+                  });
+        });
   }
 
   /**
    * The newer of the watched state and the one a member's join returned: the watch may not yet have
-   * delivered the state the join produced. While a member of ours is in the room it cannot empty, so
-   * versions of the two are comparable; a room lost with its entry is restored above both.
+   * delivered the state the join produced. While a member of ours is in the room it cannot empty,
+   * so versions of the two are comparable; a room lost with its entry is restored above both.
    */
   private static RoomState newest(LocalRoom local, RoomState joinedState) {
     RoomState watched = local.latest;
@@ -230,16 +227,22 @@ public final class RoomService {
 
   private LocalRoom openRoom(String room) {
     LocalRoom local = new LocalRoom(room);
-    local.watch = registry.watch(room, state -> context.runOnContext(ignored -> onState(local, state)));
+    local.watch =
+        registry.watch(room, state -> context.runOnContext(ignored -> onState(local, state)));
     rooms.put(room, local);
     return local;
   }
 
-  private Future<Void> onJoinOutcome(LocalRoom local, LocalMember member, JoinOutcome outcome, Object id) {
+  private Future<Void> onJoinOutcome(
+      LocalRoom local, LocalMember member, JoinOutcome outcome, Object id) {
     if (outcome == null || !outcome.joined()) {
-      Refusal refusal = outcome == null
-          ? new Refusal(ErrorCode.SERVER_UNAVAILABLE, "The room service did not answer; join again.")
-          : new Refusal(ErrorCode.ROOM_FULL, "\"" + local.name + "\" has " + maxRoomMembers + " members already.");
+      Refusal refusal =
+          outcome == null
+              ? new Refusal(
+                  ErrorCode.SERVER_UNAVAILABLE, "The room service did not answer; join again.")
+              : new Refusal(
+                  ErrorCode.ROOM_FULL,
+                  "\"" + local.name + "\" has " + maxRoomMembers + " members already.");
       member.joinFailed(refusal);
       dropMember(local, member);
       return Future.failedFuture(refusal);
@@ -260,7 +263,8 @@ public final class RoomService {
     boolean oursSettled = local.members.values().stream().anyMatch(member -> member.seen != null);
     if (state == null || state.version() < local.highestVersion) {
       if (oursSettled) {
-        // Members of ours were in it: their memberships were lost with the room's entry (its owner and
+        // Members of ours were in it: their memberships were lost with the room's entry (its owner
+        // and
         // backup died), not ended. The states stay as they were until ours are restored.
         onMembershipLost.run();
         return;
@@ -284,10 +288,10 @@ public final class RoomService {
   }
 
   /**
-   * Tells a member who came and went: the state's changes when it follows the last state the member knew
-   * and records some; otherwise the difference between the two. A restored room records none, and may
-   * follow any state (see {@link #reassert}); a state that records none because only a member's session
-   * changed differs in nobody.
+   * Tells a member who came and went: the state's changes when it follows the last state the member
+   * knew and records some; otherwise the difference between the two. A restored room records none,
+   * and may follow any state (see {@link #reassert}); a state that records none because only a
+   * member's session changed differs in nobody.
    */
   private void announce(String room, LocalMember member, RoomState state) {
     RoomState known = member.seen;
@@ -295,8 +299,10 @@ public final class RoomService {
       return;
     }
     member.seen = state;
-    List<RoomChange> changes = state.version() == known.version() + 1 && !state.changes().isEmpty()
-        ? state.changes() : state.changesSince(known);
+    List<RoomChange> changes =
+        state.version() == known.version() + 1 && !state.changes().isEmpty()
+            ? state.changes()
+            : state.changesSince(known);
     for (RoomChange change : changes) {
       if (!change.name().equals(member.session.name())) {
         events.presence(member.session, room, change.name(), change.online());
@@ -304,40 +310,16 @@ public final class RoomService {
     }
   }
 
-  /** Removes a member here at once (no event reaches it after) and from the room once its join settled. */
+  /**
+   * Removes a member here at once (no event reaches it after) and from the room once its join
+   * settled.
+   */
   private Future<Boolean> forget(LocalRoom local, LocalMember member) {
     dropMember(local, member);
     RoomMember session = member.session;
-    return member.joined.transform(joined -> joined.succeeded()
-        ? leaveWithRetries(local.name, session, LEAVE_ATTEMPTS)
-        : Future.succeededFuture(false));
-  }
-
-  /**
-   * Leaves the registry's room, retrying a few times: a leave that never lands would keep a ghost member
-   * for as long as this node lives.
-   */
-  private Future<Boolean> leaveWithRetries(String room, RoomMember session, int attemptsLeft) {
-    return registry.leave(room, session.name(), session.sessionId()).recover(failed -> {
-      if (attemptsLeft > 1) {
-        return leaveWithRetries(room, session, attemptsLeft - 1);
-      }
-      retryLater(room, session, BACKGROUND_LEAVE_ATTEMPTS);
-      return Future.failedFuture(failed);
-    });
-  }
-
-  /** Goes on trying a leave the store did not record, now and then, so that no ghost stays for long. */
-  private void retryLater(String room, RoomMember session, int attemptsLeft) {
-    vertx.setTimer(BACKGROUND_LEAVE_DELAY.toMillis(), fired -> registry.leave(room, session.name(), session.sessionId())
-        .onFailure(failed -> {
-          if (attemptsLeft > 1) {
-            retryLater(room, session, attemptsLeft - 1);
-          } else {
-            LOG.warn("could not remove {} from room {}; the room may list it until this node stops", session.name(),
-                room, failed);
-          }
-        }));
+    return member.joined.transform(
+        joined ->
+            joined.succeeded() ? leaves.leave(local.name, session) : Future.succeededFuture(false));
   }
 
   private void dropMember(LocalRoom local, LocalMember member) {
@@ -351,25 +333,22 @@ public final class RoomService {
     }
   }
 
-  /** Runs {@code action} on the rooms context; the result is handed back on the caller's context. */
+  /**
+   * Runs {@code action} on the rooms context; the result is handed back on the caller's context.
+   */
   private <T> Future<T> onRoomsContext(Supplier<Future<T>> action) {
-    Context caller = Vertx.currentContext();
     Promise<T> result = Promise.promise();
-    context.runOnContext(ignored -> {
-      Future<T> outcome;
-      try {
-        outcome = action.get();
-      } catch (RuntimeException bug) {
-        outcome = Future.failedFuture(bug);
-      }
-      outcome.onComplete(done -> {
-        if (caller == null || caller == Vertx.currentContext()) {
-          result.handle(done);
-        } else {
-          caller.runOnContext(back -> result.handle(done));
-        }
-      });
-    });
-    return result.future();
+    Future<T> handedBack = OwnerContext.onCaller(result.future());
+    context.runOnContext(
+        ignored -> {
+          Future<T> outcome;
+          try {
+            outcome = action.get();
+          } catch (RuntimeException bug) {
+            outcome = Future.failedFuture(bug);
+          }
+          outcome.onComplete(result);
+        });
+    return handedBack;
   }
 }

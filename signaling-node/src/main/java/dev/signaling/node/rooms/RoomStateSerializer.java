@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Hazelcast Compact serialization of {@link RoomState}: parallel arrays, no per-member objects on the wire. */
+/**
+ * Hazelcast Compact serialization of {@link RoomState}: parallel arrays, no per-member objects on
+ * the wire.
+ */
 public final class RoomStateSerializer implements CompactSerializer<RoomState> {
   @Override
   public RoomState read(CompactReader reader) {

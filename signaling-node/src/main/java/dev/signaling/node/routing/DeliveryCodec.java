@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wire form of a {@link Delivery}: the sender, the frame, the recipient count, then each recipient's name and session,
- * all as length-prefixed UTF-8. Cheaper than JSON or message headers, and the frame is never parsed on its
- * way through.
+ * Wire form of a {@link Delivery}: the sender, the frame, the recipient count, then each
+ * recipient's name and session, all as length-prefixed UTF-8. Cheaper than JSON or message headers,
+ * and the frame is never parsed on its way through.
  */
 public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
   public static final String NAME = "signaling.delivery";
@@ -34,7 +34,8 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
     position[0] += 4;
     List<Delivery.Recipient> recipients = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      recipients.add(new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
+      recipients.add(
+          new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
     }
     return new Delivery(sender, frame, recipients);
   }

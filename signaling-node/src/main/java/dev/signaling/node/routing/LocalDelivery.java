@@ -1,45 +1,47 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.routing.LocalSessions;
-import dev.signaling.node.routing.Session;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a frame to sessions of this node; used for local targets and for deliveries from other nodes.
- * Results complete on the caller's context, whichever event loops the sessions are on.
+ * Writes a frame to sessions of this node; used for local targets and for deliveries from other
+ * nodes. Results complete on the caller's context, whichever event loops the sessions are on.
  */
 final class LocalDelivery {
-  private LocalDelivery() {
-  }
+  private LocalDelivery() {}
 
   /** Completes with how many of the recipients had a live session that the frame was written to. */
-  static Future<Integer> write(LocalSessions sessions, String sender, String frame,
-      List<Delivery.Recipient> recipients) {
+  static Future<Integer> write(
+      LocalSessions sessions, String sender, String frame, List<Delivery.Recipient> recipients) {
     if (recipients.size() == 1) {
       Delivery.Recipient only = recipients.get(0);
-      return write(sessions.find(only.name(), only.session()), sender, frame).map(written -> written ? 1 : 0);
+      return write(sessions.find(only.name(), only.session()), sender, frame)
+          .map(written -> written ? 1 : 0);
     }
     List<Future<Boolean>> writes = new ArrayList<>(recipients.size());
     for (Delivery.Recipient recipient : recipients) {
       writes.add(write(sessions.find(recipient.name(), recipient.session()), sender, frame));
     }
-    return Future.join(writes).transform(all -> {
-      int written = 0;
-      for (Future<Boolean> write : writes) {
-        if (write.result()) {
-          written++;
-        }
-      }
-      return Future.succeededFuture(written);
-    });
+    return Future.join(writes)
+        .transform(
+            all -> {
+              int written = 0;
+              for (Future<Boolean> write : writes) {
+                if (write.result()) {
+                  written++;
+                }
+              }
+              return Future.succeededFuture(written);
+            });
   }
 
   private static Future<Boolean> write(Session session, String sender, String frame) {
     if (session == null) {
       return Future.succeededFuture(false);
     }
-    return session.deliver(frame, sender).transform(written -> Future.succeededFuture(written.succeeded()));
+    return session
+        .deliver(frame, sender)
+        .transform(written -> Future.succeededFuture(written.succeeded()));
   }
 }

@@ -4,11 +4,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions connected to this node, by session id; shared by every verticle instance of the node.
+ * The sessions connected to this node, by session id; shared by every verticle instance of the
+ * node.
  *
- * <p>Keyed by session rather than by name on purpose: while two logins of one name are in flight, both
- * are registered, and the order in which the cluster's presence map records them alone decides which
- * one is replaced. Keying by name would let a local registration order disagree with the cluster's.
+ * <p>Keyed by session rather than by name on purpose: while two logins of one name are in flight,
+ * both are registered, and the order in which the cluster's presence map records them alone decides
+ * which one is replaced. Keying by name would let a local registration order disagree with the
+ * cluster's.
  */
 public final class LocalSessions {
   private final Map<String, Session> byId = new ConcurrentHashMap<>();
@@ -23,7 +25,10 @@ public final class LocalSessions {
     return session != null && session.name().equals(name) && !session.isEnded() ? session : null;
   }
 
-  /** Whether {@code sessionId} is registered here, ended or not: until it is released, its entry is its own. */
+  /**
+   * Whether {@code sessionId} is registered here, ended or not: until it is released, its entry is
+   * its own.
+   */
   public boolean isRegistered(String sessionId) {
     return byId.containsKey(sessionId);
   }

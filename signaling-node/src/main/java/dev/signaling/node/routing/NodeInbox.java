@@ -1,16 +1,15 @@
 package dev.signaling.node.routing;
 
-import dev.signaling.node.routing.LocalSessions;
-import dev.signaling.node.routing.Session;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Receives what other nodes send to this node's own addresses: frames for its sessions (one user's, or a
- * room's members'), and notices that a session of its was replaced by a newer login elsewhere. One instance per node, so that frames from one
- * sender arrive at the target's socket in the order they were sent.
+ * Receives what other nodes send to this node's own addresses: frames for its sessions (one user's,
+ * or a room's members'), and notices that a session of its was replaced by a newer login elsewhere.
+ * One instance per node, so that frames from one sender arrive at the target's socket in the order
+ * they were sent.
  */
 public final class NodeInbox extends VerticleBase {
   private final String nodeId;

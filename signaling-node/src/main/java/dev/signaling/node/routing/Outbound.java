@@ -3,8 +3,8 @@ package dev.signaling.node.routing;
 import io.vertx.core.Future;
 
 /**
- * Where a session's frames leave: one client connection, whatever carries it. Used only on the event loop
- * that owns the connection.
+ * Where a session's frames leave: one client connection, whatever carries it. Used only on the
+ * event loop that owns the connection.
  */
 public interface Outbound {
 

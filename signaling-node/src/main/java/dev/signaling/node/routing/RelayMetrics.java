@@ -9,17 +9,21 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Meters of relayed messages. Every counter is resolved once here, so recording a message is an array
- * lookup and an increment, never a registry lookup on the hot path. Tags are drawn from fixed sets: no
- * user, room or message type ever becomes a tag.
+ * Meters of relayed messages. Every counter is resolved once here, so recording a message is an
+ * array lookup and an increment, never a registry lookup on the hot path. Tags are drawn from fixed
+ * sets: no user, room or message type ever becomes a tag.
  */
 public final class RelayMetrics {
 
   /** What kind of signaling a message is, by its type. */
   public enum Family {
-    SDP, ICE, CALL_CONTROL, OTHER;
+    SDP,
+    ICE,
+    CALL_CONTROL,
+    OTHER;
 
     public static Family of(String type) {
       switch (type) {
@@ -41,7 +45,11 @@ public final class RelayMetrics {
 
   /** What became of a message for one user. */
   public enum Outcome {
-    DELIVERED_LOCAL, DELIVERED_REMOTE, PEER_UNAVAILABLE, DELIVERY_FAILED, REJECTED;
+    DELIVERED_LOCAL,
+    DELIVERED_REMOTE,
+    PEER_UNAVAILABLE,
+    DELIVERY_FAILED,
+    REJECTED;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -59,25 +67,36 @@ public final class RelayMetrics {
   public RelayMetrics(MeterRegistry registry) {
     for (Family family : Family.values()) {
       for (Outcome outcome : Outcome.values()) {
-        messages[family.ordinal()][outcome.ordinal()] = Counter.builder(Metrics.PREFIX + "messages")
-            .description("Messages for one user, by type family and outcome")
-            .tag("family", family.tag()).tag("outcome", outcome.tag())
-            .register(registry);
+        messages[family.ordinal()][outcome.ordinal()] =
+            Counter.builder(Metrics.PREFIX + "messages")
+                .description("Messages for one user, by type family and outcome")
+                .tag("family", family.tag())
+                .tag("outcome", outcome.tag())
+                .register(registry);
       }
     }
     for (ErrorCode code : ErrorCode.values()) {
-      rejected.put(code, Counter.builder(Metrics.PREFIX + "messages_rejected")
-          .description("Client messages answered with an error, by error code")
-          .tag("reason", code.code())
-          .register(registry));
+      rejected.put(
+          code,
+          Counter.builder(Metrics.PREFIX + "messages_rejected")
+              .description("Client messages answered with an error, by error code")
+              .tag("reason", code.code())
+              .register(registry));
     }
     localLatency = latency(registry, "local");
     remoteLatency = latency(registry, "remote");
-    acks = Counter.builder(Metrics.PREFIX + "acks").description("Acks sent to senders").register(registry);
-    roomMessages = Counter.builder(Metrics.PREFIX + "room_messages")
-        .description("Messages sent to rooms").register(registry);
-    roomDeliveries = Counter.builder(Metrics.PREFIX + "room_deliveries")
-        .description("Room messages written to members' sockets").register(registry);
+    acks =
+        Counter.builder(Metrics.PREFIX + "acks")
+            .description("Acks sent to senders")
+            .register(registry);
+    roomMessages =
+        Counter.builder(Metrics.PREFIX + "room_messages")
+            .description("Messages sent to rooms")
+            .register(registry);
+    roomDeliveries =
+        Counter.builder(Metrics.PREFIX + "room_deliveries")
+            .description("Room messages written to members' sockets")
+            .register(registry);
   }
 
   private static Timer latency(MeterRegistry registry, String path) {
@@ -93,23 +112,27 @@ public final class RelayMetrics {
   /** A message reached its target; {@code receivedNanos} is when it arrived from its sender. */
   public void delivered(Family family, boolean remote, long receivedNanos) {
     count(family, remote ? Outcome.DELIVERED_REMOTE : Outcome.DELIVERED_LOCAL);
-    (remote ? remoteLatency : localLatency).record(System.nanoTime() - receivedNanos,
-        java.util.concurrent.TimeUnit.NANOSECONDS);
+    (remote ? remoteLatency : localLatency)
+        .record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A message for one user did not reach it. */
   public void undelivered(Family family, ErrorCode code) {
-    count(family, switch (code) {
-      case PEER_UNAVAILABLE -> Outcome.PEER_UNAVAILABLE;
-      case DELIVERY_FAILED -> Outcome.DELIVERY_FAILED;
-      default -> Outcome.REJECTED;
-    });
+    count(
+        family,
+        switch (code) {
+          case PEER_UNAVAILABLE -> Outcome.PEER_UNAVAILABLE;
+          case DELIVERY_FAILED -> Outcome.DELIVERY_FAILED;
+          default -> Outcome.REJECTED;
+        });
     if (code != ErrorCode.PEER_UNAVAILABLE && code != ErrorCode.DELIVERY_FAILED) {
       rejected(code);
     }
   }
 
-  /** A client message refused before any delivery (malformed, not logged in, not in the room, ...). */
+  /**
+   * A client message refused before any delivery (malformed, not logged in, not in the room, ...).
+   */
   public void rejected(ErrorCode code) {
     rejected.get(code).increment();
   }

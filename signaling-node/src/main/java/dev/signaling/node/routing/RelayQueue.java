@@ -17,29 +17,34 @@ import java.util.function.Supplier;
 
 /**
  * Hands one sender's frames on in the order they were sent wherever two frames may reach the same
- * recipient, however long each lookup of where they go takes; frames that cannot meet do not wait for
- * each other, so a lookup that hangs holds up only the frames for its own destination.
+ * recipient, however long each lookup of where they go takes; frames that cannot meet do not wait
+ * for each other, so a lookup that hangs holds up only the frames for its own destination.
  *
  * <ul>
- *   <li>Frames for one user or one room go in the order they were sent. Frames queued for a destination
- *       while its lookup is in flight share its answer, so a burst of ICE candidates costs one lookup.
- *   <li>A room frame waits for earlier frames to any of its members and to rooms it shares members with
- *       (or whose members are not known yet); a frame to a user waits for earlier room frames that may
- *       include the user.
- *   <li>A frame whose lookup answers differently from the one that frames to the same destination still
- *       in flight were sent with (the user moved, or the earlier answer was out of date and is being
- *       corrected by a retry) waits until those have their results, so that it cannot overtake them.
+ *   <li>Frames for one user or one room go in the order they were sent. Frames queued for a
+ *       destination while its lookup is in flight share its answer, so a burst of ICE candidates
+ *       costs one lookup.
+ *   <li>A room frame waits for earlier frames to any of its members and to rooms it shares members
+ *       with (or whose members are not known yet); a frame to a user waits for earlier room frames
+ *       that may include the user.
+ *   <li>A frame whose lookup answers differently from the one that frames to the same destination
+ *       still in flight were sent with (the user moved, or the earlier answer was out of date and
+ *       is being corrected by a retry) waits until those have their results, so that it cannot
+ *       overtake them.
  * </ul>
  *
- * <p>Confined to its sender's event loop: lookups and sends may complete anywhere, their results are
- * handed back there, and so are the results this queue returns.
+ * <p>Confined to its sender's event loop: lookups and sends may complete anywhere, their results
+ * are handed back there, and so are the results this queue returns.
  */
 public final class RelayQueue {
   private final OwnerContext owner;
+
   /** Frames not yet handed on, per destination, in the order they were sent. */
   private final Map<String, Lane> lanes = new HashMap<>();
+
   /** Room frames not yet handed on, in the order they were sent. */
   private final List<Frame<?>> roomFrames = new ArrayList<>();
+
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private long sent;
   private boolean pumping;
@@ -49,28 +54,45 @@ public final class RelayQueue {
     this.owner = owner;
   }
 
-  /** Queues a frame for user {@code target}; {@code send} gets its presence entry, {@code null} if offline. */
-  public <R> Future<R> toUser(String target, Supplier<Future<PresenceEntry>> lookup,
+  /**
+   * Queues a frame for user {@code target}; {@code send} gets its presence entry, {@code null} if
+   * offline.
+   */
+  public <R> Future<R> toUser(
+      String target,
+      Supplier<Future<PresenceEntry>> lookup,
       Function<PresenceEntry, Future<R>> send) {
     return relay(false, target, lookup, send);
   }
 
   /** Queues a frame for {@code room}; {@code send} gets the members it goes to, by name. */
-  public <R> Future<R> toRoom(String room, Supplier<Future<Map<String, PresenceEntry>>> members,
+  public <R> Future<R> toRoom(
+      String room,
+      Supplier<Future<Map<String, PresenceEntry>>> members,
       Function<Map<String, PresenceEntry>, Future<R>> send) {
     return relay(true, room, members, send);
   }
 
   @SuppressWarnings("unchecked")
-  private <L, R> Future<R> relay(boolean room, String name, Supplier<Future<L>> lookup, Function<L, Future<R>> send) {
+  private <L, R> Future<R> relay(
+      boolean room, String name, Supplier<Future<L>> lookup, Function<L, Future<R>> send) {
     owner.check();
     String key = (room ? "room:" : "user:") + name;
     Lane lane = lanes.get(key);
     // A failed lookup is not shared: the next frame tries again.
-    Lookup shared = lane != null && lane.frames.peekLast().lookup.failure == null ? lane.frames.peekLast().lookup
-        : null;
-    Frame<R> frame = new Frame<>(sent++, room, name, key, shared != null ? shared : new Lookup(),
-        answer -> send.apply((L) answer), owner.promise());
+    Lookup shared =
+        lane != null && lane.frames.peekLast().lookup.failure == null
+            ? lane.frames.peekLast().lookup
+            : null;
+    Frame<R> frame =
+        new Frame<>(
+            sent++,
+            room,
+            name,
+            key,
+            shared != null ? shared : new Lookup(),
+            answer -> send.apply((L) answer),
+            owner.promise());
     if (lane == null) {
       lane = new Lane();
       lanes.put(key, lane);
@@ -87,10 +109,13 @@ public final class RelayQueue {
       } catch (RuntimeException bug) {
         answer = Future.failedFuture(bug);
       }
-      owner.adopt(answer).onComplete(settled -> {
-        started.settle(settled);
-        pump();
-      });
+      owner
+          .adopt(answer)
+          .onComplete(
+              settled -> {
+                started.settle(settled);
+                pump();
+              });
     }
     return frame.result.future();
   }
@@ -107,7 +132,8 @@ public final class RelayQueue {
     try {
       boolean handedOn;
       do {
-        // A frame handed on may free frames of lanes already passed: look again until nothing moves.
+        // A frame handed on may free frames of lanes already passed: look again until nothing
+        // moves.
         handedOn = false;
         pumpAgain = false;
         for (Iterator<Lane> lanesLeft = lanes.values().iterator(); lanesLeft.hasNext(); ) {
@@ -193,20 +219,24 @@ public final class RelayQueue {
     Future<?> result = frame.send(lookup.answer);
     InFlight frames = inFlight.computeIfAbsent(frame.key, ignored -> new InFlight(lookup.answer));
     frames.count++;
-    result.onComplete(done -> {
-      if (--frames.count == 0) {
-        inFlight.remove(frame.key, frames);
-        pump();
-      }
-    });
+    result.onComplete(
+        done -> {
+          if (--frames.count == 0) {
+            inFlight.remove(frame.key, frames);
+            pump();
+          }
+        });
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, PresenceEntry> members(Lookup lookup) {
-    return lookup.failure != null || lookup.answer == null ? Map.of() : (Map<String, PresenceEntry>) lookup.answer;
+    return lookup.failure != null || lookup.answer == null
+        ? Map.of()
+        : (Map<String, PresenceEntry>) lookup.answer;
   }
 
-  private static boolean sharesMembers(Map<String, PresenceEntry> some, Map<String, PresenceEntry> others) {
+  private static boolean sharesMembers(
+      Map<String, PresenceEntry> some, Map<String, PresenceEntry> others) {
     Map<String, PresenceEntry> smaller = some.size() <= others.size() ? some : others;
     Map<String, PresenceEntry> larger = smaller == some ? others : some;
     for (String name : smaller.keySet()) {
@@ -222,7 +252,9 @@ public final class RelayQueue {
     final ArrayDeque<Frame<?>> frames = new ArrayDeque<>(2);
   }
 
-  /** Where a destination is, once known; shared by the frames queued for it while it was looked up. */
+  /**
+   * Where a destination is, once known; shared by the frames queued for it while it was looked up.
+   */
   private static final class Lookup {
     boolean done;
     Object answer;
@@ -245,7 +277,10 @@ public final class RelayQueue {
     }
   }
 
-  /** A queued frame; the lookup's answer type is erased so that one queue holds every destination kind. */
+  /**
+   * A queued frame; the lookup's answer type is erased so that one queue holds every destination
+   * kind.
+   */
   private final class Frame<R> {
     final long seq;
     final boolean room;
@@ -255,7 +290,13 @@ public final class RelayQueue {
     final Function<Object, Future<R>> send;
     final Promise<R> result;
 
-    Frame(long seq, boolean room, String name, String key, Lookup lookup, Function<Object, Future<R>> send,
+    Frame(
+        long seq,
+        boolean room,
+        String name,
+        String key,
+        Lookup lookup,
+        Function<Object, Future<R>> send,
         Promise<R> result) {
       this.seq = seq;
       this.room = room;

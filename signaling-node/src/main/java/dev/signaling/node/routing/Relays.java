@@ -7,9 +7,10 @@ import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 
 /**
- * Relays one sender's messages, to a user wherever it is connected or to a room's members, in the order
- * the sender sent them wherever two of them may meet (see {@link RelayQueue}), and counts them in the
- * relay metrics. One per logged-in session, made on its event loop, where its results complete.
+ * Relays one sender's messages, to a user wherever it is connected or to a room's members, in the
+ * order the sender sent them wherever two of them may meet (see {@link RelayQueue}), and counts
+ * them in the relay metrics. One per logged-in session, made on its event loop, where its results
+ * complete.
  */
 public final class Relays {
   private final Router router;
@@ -27,8 +28,9 @@ public final class Relays {
   }
 
   /**
-   * Delivers {@code relay} to its target, with the sender's name put in; completes once it is written to
-   * the target's connection, or fails with a {@link Refusal} saying why it was not (or may not have been).
+   * Delivers {@code relay} to its target, with the sender's name put in; completes once it is
+   * written to the target's connection, or fails with a {@link Refusal} saying why it was not (or
+   * may not have been).
    */
   public Future<Void> toUser(ClientMessage.Relay relay) {
     long received = System.nanoTime();
@@ -36,34 +38,44 @@ public final class Relays {
     String target = relay.target();
     String frame = relay.framedFrom(sender.name());
     boolean[] remote = new boolean[1];
-    return queue.toUser(target, () -> router.locate(target), entry -> {
-      remote[0] = entry != null && !entry.node().equals(router.nodeId());
-      return router.deliver(sender.name(), target, entry, frame);
-    }).andThen(done -> {
-      if (done.succeeded()) {
-        sender.talkedWith(target);
-        metrics.delivered(family, remote[0], received);
-      } else {
-        metrics.undelivered(family, codeOf(done.cause()));
-      }
-    });
+    return queue
+        .toUser(
+            target,
+            () -> router.locate(target),
+            entry -> {
+              remote[0] = entry != null && !entry.node().equals(router.nodeId());
+              return router.deliver(sender.name(), target, entry, frame);
+            })
+        .andThen(
+            done -> {
+              if (done.succeeded()) {
+                sender.talkedWith(target);
+                metrics.delivered(family, remote[0], received);
+              } else {
+                metrics.undelivered(family, codeOf(done.cause()));
+              }
+            });
   }
 
   /**
-   * Delivers {@code relay} to every other member of its room; completes with how many it was written to,
-   * or fails with a {@link Refusal} (not-in-room).
+   * Delivers {@code relay} to every other member of its room; completes with how many it was
+   * written to, or fails with a {@link Refusal} (not-in-room).
    */
   public Future<Integer> toRoom(ClientMessage.RoomRelay relay) {
     String frame = relay.framedFrom(sender.name());
-    return queue.toRoom(relay.room(), () -> rooms.of(sender.name(), sender.id(), relay.room()),
+    return queue
+        .toRoom(
+            relay.room(),
+            () -> rooms.of(sender.name(), sender.id(), relay.room()),
             members -> router.broadcast(members, sender.name(), frame))
-        .andThen(done -> {
-          if (done.succeeded()) {
-            metrics.roomMessage(done.result());
-          } else {
-            metrics.rejected(codeOf(done.cause()));
-          }
-        });
+        .andThen(
+            done -> {
+              if (done.succeeded()) {
+                metrics.roomMessage(done.result());
+              } else {
+                metrics.rejected(codeOf(done.cause()));
+              }
+            });
   }
 
   private static ErrorCode codeOf(Throwable failure) {

@@ -13,16 +13,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One logged-in client: the user's name, the session id that tells this login from any other of the same
- * name, where its frames leave, and whom it talked with lately.
+ * One logged-in client: the user's name, the session id that tells this login from any other of the
+ * same name, where its frames leave, and whom it talked with lately.
  *
- * <p>The session's state belongs to its connection's event loop. {@link #deliver} and {@link #replace} may
- * be called from any thread: they do their work there and hand the result back to the caller's context.
- * Everything else is called on that event loop only.
+ * <p>The session's state belongs to its connection's event loop. {@link #deliver} and {@link
+ * #replace} may be called from any thread: they do their work there and hand the result back to the
+ * caller's context. Everything else is called on that event loop only.
  */
 public final class Session {
   /** WebSocket close code for a session ended by policy (replaced, timed out, too slow). */
   public static final short POLICY_VIOLATION = 1008;
+
   /** Peers remembered at most; the one talked with longest ago is forgotten first. */
   private static final int MAX_RECENT_PEERS = 64;
 
@@ -33,23 +34,27 @@ public final class Session {
   private final long maxQueuedChars;
   // Read by other threads (is the session still there?); written on the owner only.
   private volatile boolean ended;
-  // Set once the presence map has recorded this session: from then on the node re-asserts its entry.
+  // Set once the presence map has recorded this session: from then on the node re-asserts its
+  // entry.
   private volatile boolean claimed;
   private long queuedChars;
   private String endReason = "disconnect";
-  // Completed once login-ok is written: a peer may find the session in presence a moment before that,
+  // Completed once login-ok is written: a peer may find the session in presence a moment before
+  // that,
   // and its frames must not overtake the client's login-ok.
   private final Promise<Void> opened;
-  private final Map<String, Long> recentPeers = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > MAX_RECENT_PEERS;
-    }
-  };
+  private final Map<String, Long> recentPeers =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > MAX_RECENT_PEERS;
+        }
+      };
 
   /**
    * @param owner the event loop of the session's connection
-   * @param maxQueuedChars characters written but not yet sent after which the client counts as too slow
+   * @param maxQueuedChars characters written but not yet sent after which the client counts as too
+   *     slow
    */
   public Session(String name, String id, Outbound out, OwnerContext owner, long maxQueuedChars) {
     this.name = name;
@@ -78,7 +83,10 @@ public final class Session {
     return ended;
   }
 
-  /** Whether the session's claim on its name has completed: only then is its presence entry re-asserted. */
+  /**
+   * Whether the session's claim on its name has completed: only then is its presence entry
+   * re-asserted.
+   */
   public boolean isClaimed() {
     return claimed;
   }
@@ -108,11 +116,11 @@ public final class Session {
   }
 
   /**
-   * Writes a frame from {@code sender} (empty for the server's own notices); completes, on the caller's
-   * context, once it is written. Written on the session's own event loop, so that "is the session still
-   * open" and the write happen in one step: a frame can never slip in behind go-away or a close. A client
-   * that lets more than the configured bytes pile up unread is closed rather than allowed to hold the
-   * node's memory.
+   * Writes a frame from {@code sender} (empty for the server's own notices); completes, on the
+   * caller's context, once it is written. Written on the session's own event loop, so that "is the
+   * session still open" and the write happen in one step: a frame can never slip in behind go-away
+   * or a close. A client that lets more than the configured bytes pile up unread is closed rather
+   * than allowed to hold the node's memory.
    */
   public Future<Void> deliver(String frame, String sender) {
     if (owner.isCurrent()) {
@@ -139,24 +147,34 @@ public final class Session {
       return Future.failedFuture(new SessionEndedException());
     }
     queuedChars += size;
-    Future<Void> written = opened.future().isComplete() ? out.write(frame)
-        : opened.future().compose(ignored -> ended ? Future.failedFuture(new SessionEndedException()) : out.write(frame));
+    Future<Void> written =
+        opened.future().isComplete()
+            ? out.write(frame)
+            : opened
+                .future()
+                .compose(
+                    ignored ->
+                        ended
+                            ? Future.failedFuture(new SessionEndedException())
+                            : out.write(frame));
     return written.andThen(done -> queuedChars -= size);
   }
 
   /** Tells the client a newer login took its name, then closes the connection. Any thread. */
   public void replace() {
-    owner.run(() -> {
-      if (ended) {
-        return;
-      }
-      end("replaced");
-      out.write(ServerMessages.error(ErrorCode.SESSION_REPLACED, null, null, null))
-          .eventually(() -> {
-            out.close(POLICY_VIOLATION, ErrorCode.SESSION_REPLACED.code());
-            return Future.succeededFuture();
-          });
-    });
+    owner.run(
+        () -> {
+          if (ended) {
+            return;
+          }
+          end("replaced");
+          out.write(ServerMessages.error(ErrorCode.SESSION_REPLACED, null, null, null))
+              .eventually(
+                  () -> {
+                    out.close(POLICY_VIOLATION, ErrorCode.SESSION_REPLACED.code());
+                    return Future.succeededFuture();
+                  });
+        });
   }
 
   /** Marks the session over: nothing more is delivered to it. */
@@ -184,8 +202,8 @@ public final class Session {
   }
 
   /**
-   * Which of {@code names} this session exchanged messages with within {@code window}: costs one set lookup
-   * per recent peer, however many names there are.
+   * Which of {@code names} this session exchanged messages with within {@code window}: costs one
+   * set lookup per recent peer, however many names there are.
    */
   public List<String> peersAmong(Set<String> names, Duration window) {
     owner.check();
@@ -195,11 +213,12 @@ public final class Session {
   private List<String> peersWhere(Duration window, Set<String> among) {
     long since = System.nanoTime() - window.toNanos();
     List<String> peers = new ArrayList<>();
-    recentPeers.forEach((peer, last) -> {
-      if (last - since > 0 && (among == null || among.contains(peer))) {
-        peers.add(peer);
-      }
-    });
+    recentPeers.forEach(
+        (peer, last) -> {
+          if (last - since > 0 && (among == null || among.contains(peer))) {
+            peers.add(peer);
+          }
+        });
     return peers;
   }
 

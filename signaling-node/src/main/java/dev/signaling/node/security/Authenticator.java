@@ -2,7 +2,9 @@ package dev.signaling.node.security;
 
 import io.vertx.core.Future;
 
-/** Decides who a login is. Fails with a {@code Refusal} (unauthorized, token-expired, invalid-name). */
+/**
+ * Decides who a login is. Fails with a {@code Refusal} (unauthorized, token-expired, invalid-name).
+ */
 public interface Authenticator {
 
   /**

@@ -10,13 +10,13 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,30 +24,35 @@ import org.slf4j.LoggerFactory;
 public final class Authenticators {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticators.class);
 
-  private Authenticators() {
-  }
+  private Authenticators() {}
 
   public static Authenticator create(Vertx vertx, Security security) {
     if (!security.verifiesTokens()) {
-      LOG.warn("anonymous development mode: no JWT key is configured, so anyone may log in under any name");
+      LOG.warn(
+          "anonymous development mode: no JWT key is configured, so anyone may log in under any name");
       return new AnonymousAuthenticator();
     }
-    JWTAuthOptions options = new JWTAuthOptions()
-        // Expiry is checked by JwtAuthenticator, to tell expired tokens from forged ones.
-        .setJWTOptions(jwtOptions(security));
+    JWTAuthOptions options =
+        new JWTAuthOptions()
+            // Expiry is checked by JwtAuthenticator, to tell expired tokens from forged ones.
+            .setJWTOptions(jwtOptions(security));
     if (!security.jwtHs256Secret().isEmpty()) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(security.jwtHs256Secret()));
+      options.addPubSecKey(
+          new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(security.jwtHs256Secret()));
     }
     if (!security.jwtPublicKeyFile().isEmpty()) {
       String pem = read(security.jwtPublicKeyFile());
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithmOf(pem)).setBuffer(pem));
     }
     if (!security.jwksFile().isEmpty()) {
-      JsonArray keys = new JsonObject(read(security.jwksFile())).getJsonArray("keys", new JsonArray());
+      JsonArray keys =
+          new JsonObject(read(security.jwksFile())).getJsonArray("keys", new JsonArray());
       keys.forEach(key -> options.addJwk((JsonObject) key));
     }
     Authenticator fallback = security.allowAnonymous() ? new AnonymousAuthenticator() : null;
-    LOG.info("logins need a JWT{}", fallback == null ? "" : "; ALLOW_ANONYMOUS=true also accepts plain names");
+    LOG.info(
+        "logins need a JWT{}",
+        fallback == null ? "" : "; ALLOW_ANONYMOUS=true also accepts plain names");
     return new JwtAuthenticator(JWTAuth.create(vertx, options), fallback, Clock.systemUTC());
   }
 
@@ -74,7 +79,8 @@ public final class Authenticators {
         // Try the next.
       }
     }
-    throw new IllegalArgumentException("JWT_PUBLIC_KEY_FILE holds neither an RSA nor an EC public key");
+    throw new IllegalArgumentException(
+        "JWT_PUBLIC_KEY_FILE holds neither an RSA nor an EC public key");
   }
 
   private static String read(String file) {

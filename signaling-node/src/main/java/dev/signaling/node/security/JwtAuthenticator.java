@@ -11,16 +11,18 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Token logins: the token's signature must verify against a configured key, and the user is the token's
- * {@code sub}. Expiry is checked here rather than by the library, so that an expired token is told apart
- * from a forged one.
+ * Token logins: the token's signature must verify against a configured key, and the user is the
+ * token's {@code sub}. Expiry is checked here rather than by the library, so that an expired token
+ * is told apart from a forged one.
  */
 final class JwtAuthenticator implements Authenticator {
   private final JWTAuth jwt;
   private final Authenticator fallback;
   private final Clock clock;
 
-  /** @param fallback handles logins without a token (anonymous logins allowed), or {@code null} */
+  /**
+   * @param fallback handles logins without a token (anonymous logins allowed), or {@code null}
+   */
   JwtAuthenticator(JWTAuth jwt, Authenticator fallback, Clock clock) {
     this.jwt = jwt;
     this.fallback = fallback;
@@ -30,12 +32,17 @@ final class JwtAuthenticator implements Authenticator {
   @Override
   public Future<Identity> authenticate(String name, String token) {
     if (token == null) {
-      return fallback != null ? fallback.authenticate(name, null)
+      return fallback != null
+          ? fallback.authenticate(name, null)
           : Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED));
     }
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(forged -> Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
-            "The token was not accepted: its signature, issuer or audience does not match.")))
+        .recover(
+            forged ->
+                Future.failedFuture(
+                    new Refusal(
+                        ErrorCode.UNAUTHORIZED,
+                        "The token was not accepted: its signature, issuer or audience does not match.")))
         .compose(user -> identify(user, name));
   }
 
@@ -44,15 +51,20 @@ final class JwtAuthenticator implements Authenticator {
     Object sub = user.get("sub");
     String subject = sub instanceof String s ? s : null;
     if (subject == null || !Names.isValid(subject)) {
-      return Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
-          "The token's \"sub\" must be a valid user name (1-64 letters, digits, . _ - @)."));
+      return Future.failedFuture(
+          new Refusal(
+              ErrorCode.UNAUTHORIZED,
+              "The token's \"sub\" must be a valid user name (1-64 letters, digits, . _ - @)."));
     }
     if (requestedName != null && !requestedName.equals(subject)) {
-      return Future.failedFuture(new Refusal(ErrorCode.UNAUTHORIZED,
-          "The token is for \"" + subject + "\", not \"" + requestedName + "\"."));
+      return Future.failedFuture(
+          new Refusal(
+              ErrorCode.UNAUTHORIZED,
+              "The token is for \"" + subject + "\", not \"" + requestedName + "\"."));
     }
     Object exp = user.get("exp");
-    Instant expiresAt = exp instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : null;
+    Instant expiresAt =
+        exp instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : null;
     if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
       return Future.failedFuture(new Refusal(ErrorCode.TOKEN_EXPIRED));
     }

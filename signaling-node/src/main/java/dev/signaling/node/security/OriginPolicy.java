@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which web origins may open WebSockets, against cross-site WebSocket hijacking: a page on another site
- * must not be able to use a visitor's browser to talk to the node. Requests without an Origin header come
- * from non-browser clients and are allowed; they cannot be made by a page.
+ * Which web origins may open WebSockets, against cross-site WebSocket hijacking: a page on another
+ * site must not be able to use a visitor's browser to talk to the node. Requests without an Origin
+ * header come from non-browser clients and are allowed; they cannot be made by a page.
  */
 public final class OriginPolicy {
   private final List<String> allowed;
 
-  /** @param allowed exact origins ({@code https://app.example.org}); empty for the node's own and localhost */
+  /**
+   * @param allowed exact origins ({@code https://app.example.org}); empty for the node's own and
+   *     localhost
+   */
   public OriginPolicy(List<String> allowed) {
     this.allowed = allowed.stream().map(OriginPolicy::normalize).toList();
   }
@@ -39,8 +42,11 @@ public final class OriginPolicy {
     if (originHost == null) {
       return false;
     }
-    boolean local = originHost.equals("localhost") || originHost.equals("127.0.0.1") || originHost.equals("[::1]")
-        || originHost.equals("::1");
+    boolean local =
+        originHost.equals("localhost")
+            || originHost.equals("127.0.0.1")
+            || originHost.equals("[::1]")
+            || originHost.equals("::1");
     return local || uri.getRawAuthority().equalsIgnoreCase(host);
   }
 

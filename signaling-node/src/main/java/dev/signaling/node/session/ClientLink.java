@@ -3,8 +3,8 @@ package dev.signaling.node.session;
 import io.vertx.core.Future;
 
 /**
- * One client connection as the session core sees it, whatever carries it: what a transport provides to
- * a {@link ClientSession}. Called on the connection's event loop only.
+ * One client connection as the session core sees it, whatever carries it: what a transport provides
+ * to a {@link ClientSession}. Called on the connection's event loop only.
  */
 public interface ClientLink {
 
@@ -14,7 +14,9 @@ public interface ClientLink {
   /** Closes the connection with a WebSocket close code and a reason. */
   void close(short code, String reason);
 
-  /** Stops reading what the client sends until {@link #resumeReading()}: it waits in the connection. */
+  /**
+   * Stops reading what the client sends until {@link #resumeReading()}: it waits in the connection.
+   */
   void pauseReading();
 
   void resumeReading();

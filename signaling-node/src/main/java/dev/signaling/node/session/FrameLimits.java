@@ -16,8 +16,10 @@ final class FrameLimits {
     // A char is at most 3 UTF-8 bytes here: only long texts need counting.
     if (text.length() > maxMessageBytes
         || (text.length() * 3L > maxMessageBytes && utf8Length(text) > maxMessageBytes)) {
-      throw new ProtocolException(ErrorCode.MESSAGE_TOO_LARGE,
-          "The message is larger than " + maxMessageBytes + " bytes.", null);
+      throw new ProtocolException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "The message is larger than " + maxMessageBytes + " bytes.",
+          null);
     }
   }
 

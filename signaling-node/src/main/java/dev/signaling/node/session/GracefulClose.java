@@ -5,13 +5,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * Closes a connection that was sent away ({@code go-away}) only once every message the client sent before
- * it read {@code go-away} is answered: those still on the wire get {@link #GRACE_MS} to arrive, and
- * answers that never come are waited for no longer than the delivery timeout. Used on the connection's
- * event loop only.
+ * Closes a connection that was sent away ({@code go-away}) only once every message the client sent
+ * before it read {@code go-away} is answered: those still on the wire get {@link #GRACE_MS} to
+ * arrive, and answers that never come are waited for no longer than the delivery timeout. Used on
+ * the connection's event loop only.
  */
 final class GracefulClose {
-  /** How long after go-away the client's messages already under way may still arrive and be answered. */
+  /**
+   * How long after go-away the client's messages already under way may still arrive and be
+   * answered.
+   */
   static final long GRACE_MS = 250;
 
   private final Vertx vertx;
@@ -43,19 +46,27 @@ final class GracefulClose {
     settleIfIdle();
   }
 
-  /** Starts waiting; {@code close} runs once all is answered, or after {@code patienceMs} at the latest. */
+  /**
+   * Starts waiting; {@code close} runs once all is answered, or after {@code patienceMs} at the
+   * latest.
+   */
   void start(long patienceMs, Runnable close) {
     owner.check();
     started = true;
     long giveUp = vertx.setTimer(GRACE_MS + patienceMs, late -> answered.tryComplete());
-    vertx.setTimer(GRACE_MS, over -> {
-      graceOver = true;
-      settleIfIdle();
-    });
-    answered.future().onComplete(done -> {
-      vertx.cancelTimer(giveUp);
-      close.run();
-    });
+    vertx.setTimer(
+        GRACE_MS,
+        over -> {
+          graceOver = true;
+          settleIfIdle();
+        });
+    answered
+        .future()
+        .onComplete(
+            done -> {
+              vertx.cancelTimer(giveUp);
+              close.run();
+            });
   }
 
   private void settleIfIdle() {

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * Tells users that someone they were talking with is gone, so a call's other side stops waiting for a
- * peer that will not answer. Only peers of the last few minutes are told: an old acquaintance's logout
- * is nobody's business.
+ * Tells users that someone they were talking with is gone, so a call's other side stops waiting for
+ * a peer that will not answer. Only peers of the last few minutes are told: an old acquaintance's
+ * logout is nobody's business.
  */
 public final class PeerLeftNotices {
   /** How recent an exchange must be for its peer to be told. */
@@ -19,7 +19,9 @@ public final class PeerLeftNotices {
   private final LocalSessions sessions;
   private final BiConsumer<String, String> notify;
 
-  /** @param notify sends a frame (second argument) to a user (first) wherever it is connected */
+  /**
+   * @param notify sends a frame (second argument) to a user (first) wherever it is connected
+   */
   public PeerLeftNotices(LocalSessions sessions, BiConsumer<String, String> notify) {
     this.sessions = sessions;
     this.notify = notify;
@@ -34,18 +36,22 @@ public final class PeerLeftNotices {
   }
 
   /**
-   * Users of a departed node are gone: this node's sessions that talked with them are told. Whichever
-   * node reaped them publishes the names to every node (see {@code SignalingNode}), and each tells its
-   * own sessions. Each session checks its own few recent peers against the names, on its own event loop:
-   * the work grows with the sessions and their recent peers, not with sessions times departed users.
+   * Users of a departed node are gone: this node's sessions that talked with them are told.
+   * Whichever node reaped them publishes the names to every node (see {@code SignalingNode}), and
+   * each tells its own sessions. Each session checks its own few recent peers against the names, on
+   * its own event loop: the work grows with the sessions and their recent peers, not with sessions
+   * times departed users.
    */
   public void usersGone(Set<String> names) {
     for (Session session : sessions.all()) {
-      session.owner().run(() -> {
-        for (String peer : session.peersAmong(names, WINDOW)) {
-          session.deliver(ServerMessages.peerLeft(peer, "node-failure"), "");
-        }
-      });
+      session
+          .owner()
+          .run(
+              () -> {
+                for (String peer : session.peersAmong(names, WINDOW)) {
+                  session.deliver(ServerMessages.peerLeft(peer, "node-failure"), "");
+                }
+              });
     }
   }
 }

@@ -7,7 +7,9 @@ import dev.signaling.node.routing.Session;
 import dev.signaling.protocol.ServerMessages;
 import java.util.Collection;
 
-/** Writes what the rooms have to tell a member to its client, while the member's session is here. */
+/**
+ * Writes what the rooms have to tell a member to its client, while the member's session is here.
+ */
 public final class RoomEventWriter implements RoomEvents {
   private final LocalSessions sessions;
 

@@ -17,15 +17,31 @@ public final class SessionMetrics {
 
   public SessionMetrics(MeterRegistry registry, LocalSessions sessions) {
     Gauge.builder(Metrics.PREFIX + "sessions", sessions, LocalSessions::size)
-        .description("Logged-in sessions connected to this node").register(registry);
-    logins = Counter.builder(Metrics.PREFIX + "logins").description("Successful logins").register(registry);
-    throttled = Counter.builder(Metrics.PREFIX + "rate_limit_pauses")
-        .description("Times a connection spent its message budget and the node stopped reading it until it refilled")
+        .description("Logged-in sessions connected to this node")
         .register(registry);
-    for (ErrorCode reason : new ErrorCode[] {ErrorCode.INVALID_NAME, ErrorCode.LOGIN_TIMEOUT,
-        ErrorCode.SERVER_UNAVAILABLE, ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED}) {
-      loginFailures.put(reason, Counter.builder(Metrics.PREFIX + "login_failures")
-          .description("Failed logins, by reason").tag("reason", reason.code()).register(registry));
+    logins =
+        Counter.builder(Metrics.PREFIX + "logins")
+            .description("Successful logins")
+            .register(registry);
+    throttled =
+        Counter.builder(Metrics.PREFIX + "rate_limit_pauses")
+            .description(
+                "Times a connection spent its message budget and the node stopped reading it until it refilled")
+            .register(registry);
+    for (ErrorCode reason :
+        new ErrorCode[] {
+          ErrorCode.INVALID_NAME,
+          ErrorCode.LOGIN_TIMEOUT,
+          ErrorCode.SERVER_UNAVAILABLE,
+          ErrorCode.UNAUTHORIZED,
+          ErrorCode.TOKEN_EXPIRED
+        }) {
+      loginFailures.put(
+          reason,
+          Counter.builder(Metrics.PREFIX + "login_failures")
+              .description("Failed logins, by reason")
+              .tag("reason", reason.code())
+              .register(registry));
     }
   }
 

@@ -21,23 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps presence and rooms in step with this node's sessions, the node being their authority: entries the
- * cluster lost (a partition whose owner and backup died together, or the part of the data a split left on
- * the other side) are put back, entries of sessions the node no longer has are removed, and a session
- * whose name a newer login took meanwhile is ended as replaced. Nothing is overwritten: a name held by
- * another session stays that session's.
+ * Keeps presence and rooms in step with this node's sessions, the node being their authority:
+ * entries the cluster lost (a partition whose owner and backup died together, or the part of the
+ * data a split left on the other side) are put back, entries of sessions the node no longer has are
+ * removed, and a session whose name a newer login took meanwhile is ended as replaced. Nothing is
+ * overwritten: a name held by another session stays that session's.
  *
- * <p>Cheap by default: each period, the entries naming this node are counted where they are stored and
- * compared with the sessions here. A full pass (the node's entries against its sessions, then every room
- * with members here) runs when they differ, when {@linkplain #reassertSoon asked} (a member left or
- * joined, a merge completed, a room lost members of ours) and every {@link #FULL_PASS_EVERY} periods as a
- * safety net. One pass at a time; all state is confined to one context.
+ * <p>Cheap by default: each period, the entries naming this node are counted where they are stored
+ * and compared with the sessions here. A full pass (the node's entries against its sessions, then
+ * every room with members here) runs when they differ, when {@linkplain #reassertSoon asked} (a
+ * member left or joined, a merge completed, a room lost members of ours) and every {@link
+ * #FULL_PASS_EVERY} periods as a safety net. One pass at a time; all state is confined to one
+ * context.
  *
- * <p>Only sessions whose claim has completed count: one whose claim is in flight is neither restored (its
- * claim writes the entry) nor stripped of its entry.
+ * <p>Only sessions whose claim has completed count: one whose claim is in flight is neither
+ * restored (its claim writes the entry) nor stripped of its entry.
  */
 public final class SessionReassertion {
   private static final Logger LOG = LoggerFactory.getLogger(SessionReassertion.class);
+
   /** Every how many periods a full pass runs even when the counts agree. */
   static final int FULL_PASS_EVERY = 10;
 
@@ -49,8 +51,10 @@ public final class SessionReassertion {
   private final RoomService rooms;
   private final Duration period;
   private final ReassertionMetrics metrics;
+
   /** Sessions being sent away after this side lost a split: theirs were discarded, and stay so. */
   private final Set<String> setAside = ConcurrentHashMap.newKeySet();
+
   private long timer = -1;
   private long ticks;
   private boolean running;
@@ -58,8 +62,14 @@ public final class SessionReassertion {
   private boolean stopped;
   private Promise<Void> idle = Promise.promise();
 
-  public SessionReassertion(Vertx vertx, String nodeId, Presence presence, LocalSessions sessions, RoomService rooms,
-      Duration period, ReassertionMetrics metrics) {
+  public SessionReassertion(
+      Vertx vertx,
+      String nodeId,
+      Presence presence,
+      LocalSessions sessions,
+      RoomService rooms,
+      Duration period,
+      ReassertionMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.nodeId = nodeId;
@@ -75,29 +85,34 @@ public final class SessionReassertion {
     context.runOnContext(ignored -> timer = vertx.setPeriodic(period.toMillis(), tick -> onTick()));
   }
 
-  /** Stops; completes once a pass under way has finished, so that it restores nothing after the node left. */
+  /**
+   * Stops; completes once a pass under way has finished, so that it restores nothing after the node
+   * left.
+   */
   public Future<Void> stop() {
     Promise<Void> stoppedWhenIdle = Promise.promise();
-    context.runOnContext(ignored -> {
-      stopped = true;
-      vertx.cancelTimer(timer);
-      idle.future().onComplete(done -> stoppedWhenIdle.complete());
-    });
+    context.runOnContext(
+        ignored -> {
+          stopped = true;
+          vertx.cancelTimer(timer);
+          idle.future().onComplete(done -> stoppedWhenIdle.complete());
+        });
     return stoppedWhenIdle.future();
   }
 
   /** Runs a full pass as soon as the one under way, if any, has finished. */
   public void reassertSoon(String why) {
-    context.runOnContext(ignored -> {
-      LOG.debug("full re-assertion of this node's sessions asked for: {}", why);
-      fullPassWanted = true;
-      runIfIdle();
-    });
+    context.runOnContext(
+        ignored -> {
+          LOG.debug("full re-assertion of this node's sessions asked for: {}", why);
+          fullPassWanted = true;
+          runIfIdle();
+        });
   }
 
   /**
-   * The sessions open now are being sent away (this side of a split lost, and its presence and rooms
-   * were discarded): they are neither restored nor counted from now on.
+   * The sessions open now are being sent away (this side of a split lost, and its presence and
+   * rooms were discarded): they are neither restored nor counted from now on.
    */
   public void setAsideSessionsOpenNow() {
     sessions.all().forEach(session -> setAside.add(session.id()));
@@ -114,15 +129,20 @@ public final class SessionReassertion {
     }
     int here = presentByName().size();
     begin();
-    guarded(() -> presence.countOn(nodeId)).onComplete(counted -> {
-      if (counted.failed()) {
-        LOG.warn("could not count this node's presence entries", counted.cause());
-      } else if (counted.result() != here) {
-        LOG.debug("{} presence entries name this node, which has {} sessions: full pass", counted.result(), here);
-        fullPassWanted = true;
-      }
-      end();
-    });
+    guarded(() -> presence.countOn(nodeId))
+        .onComplete(
+            counted -> {
+              if (counted.failed()) {
+                LOG.warn("could not count this node's presence entries", counted.cause());
+              } else if (counted.result() != here) {
+                LOG.debug(
+                    "{} presence entries name this node, which has {} sessions: full pass",
+                    counted.result(),
+                    here);
+                fullPassWanted = true;
+              }
+              end();
+            });
   }
 
   private void runIfIdle() {
@@ -131,12 +151,16 @@ public final class SessionReassertion {
     }
     fullPassWanted = false;
     begin();
-    guarded(this::fullPass).onComplete(done -> {
-      if (done.failed()) {
-        LOG.warn("re-asserting this node's sessions failed; the next pass will try again", done.cause());
-      }
-      end();
-    });
+    guarded(this::fullPass)
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                LOG.warn(
+                    "re-asserting this node's sessions failed; the next pass will try again",
+                    done.cause());
+              }
+              end();
+            });
   }
 
   /** A bug must cost one pass, never leave the passes stuck as running. */
@@ -164,18 +188,25 @@ public final class SessionReassertion {
     Map<String, Session> present = presentByName();
     Map<String, String> ids = new HashMap<>();
     present.forEach((name, session) -> ids.put(name, session.id()));
-    Future<Void> entries = presence.reassert(nodeId, ids, sessions::isRegistered)
-        .map(done -> {
-          onPresenceReasserted(done, present);
-          return null;
-        });
-    Future<Void> memberships = rooms.reassert(member -> isPresent(member)).map(restored -> {
-      metrics.restoredMemberships(restored);
-      if (restored > 0) {
-        LOG.info("restored {} room memberships of this node's sessions", restored);
-      }
-      return null;
-    });
+    Future<Void> entries =
+        presence
+            .reassert(nodeId, ids, sessions::isRegistered)
+            .map(
+                done -> {
+                  onPresenceReasserted(done, present);
+                  return null;
+                });
+    Future<Void> memberships =
+        rooms
+            .reassert(member -> isPresent(member))
+            .map(
+                restored -> {
+                  metrics.restoredMemberships(restored);
+                  if (restored > 0) {
+                    LOG.info("restored {} room memberships of this node's sessions", restored);
+                  }
+                  return null;
+                });
     return Future.join(entries, memberships).mapEmpty();
   }
 
@@ -185,7 +216,8 @@ public final class SessionReassertion {
     for (String name : done.restored()) {
       Session session = present.get(name);
       if (!isPresent(session)) {
-        // It ended while its entry was being restored, perhaps after its own release: release it again.
+        // It ended while its entry was being restored, perhaps after its own release: release it
+        // again.
         presence.release(name, session.id());
       }
     }
@@ -197,8 +229,12 @@ public final class SessionReassertion {
       }
     }
     if (!done.equals(PresenceReassertion.NOTHING)) {
-      LOG.info("re-asserted this node's presence: {} entries restored, {} stale entries removed, {} sessions"
-          + " replaced by newer logins", done.restored().size(), done.removed().size(), done.superseded().size());
+      LOG.info(
+          "re-asserted this node's presence: {} entries restored, {} stale entries removed, {} sessions"
+              + " replaced by newer logins",
+          done.restored().size(),
+          done.removed().size(),
+          done.superseded().size());
     }
   }
 

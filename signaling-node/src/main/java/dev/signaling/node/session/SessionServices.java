@@ -18,5 +18,4 @@ public record SessionServices(
     IceServers iceServers,
     PeerLeftNotices peerLeft,
     SessionMetrics metrics,
-    RelayMetrics relayMetrics) {
-}
+    RelayMetrics relayMetrics) {}

@@ -1,9 +1,9 @@
 package dev.signaling.node.session;
 
 /**
- * A per-connection message budget: {@code ratePerSecond} on average, up to {@code burst} at once, so the
- * dozens of ICE candidates a browser sends in a second pass while a flood does not. Used on one event loop
- * only.
+ * A per-connection message budget: {@code ratePerSecond} on average, up to {@code burst} at once,
+ * so the dozens of ICE candidates a browser sends in a second pass while a flood does not. Used on
+ * one event loop only.
  */
 final class TokenBucket {
   private final double ratePerNano;
@@ -19,8 +19,8 @@ final class TokenBucket {
   }
 
   /**
-   * Takes one token for a message already read, even from an empty bucket: the debt is paid back from the
-   * refill before the next message. {@code now} from {@link System#nanoTime()}.
+   * Takes one token for a message already read, even from an empty bucket: the debt is paid back
+   * from the refill before the next message. {@code now} from {@link System#nanoTime()}.
    */
   void take(long now) {
     refill(now);

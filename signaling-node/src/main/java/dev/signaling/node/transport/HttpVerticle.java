@@ -8,8 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * Terminates HTTP and WebSockets. Deployed once per event loop; the instances share one port and Vert.x
- * spreads connections over them.
+ * Terminates HTTP and WebSockets. Deployed once per event loop; the instances share one port and
+ * Vert.x spreads connections over them.
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String WEBSOCKET_PATH = "/ws";
@@ -19,7 +19,9 @@ public final class HttpVerticle extends VerticleBase {
   private final TransportServices services;
   private final int port;
 
-  /** @param port the port to bind, the same for every instance of the node */
+  /**
+   * @param port the port to bind, the same for every instance of the node
+   */
   public HttpVerticle(TransportServices services, int port) {
     this.services = services;
     this.port = port;
@@ -34,31 +36,42 @@ public final class HttpVerticle extends VerticleBase {
     }
     // The web app: static files from the jar, nothing from anywhere else.
     routes.route().handler(WebAppHeaders::apply);
-    routes.route().handler(StaticHandler.create("webroot").setIndexPage("index.html")
-        // Revalidated on every load, so a node upgrade never leaves a browser on an old app.
-        .setCachingEnabled(false));
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(services.sessions().config().httpHost())
-        .setPort(port)
-        // Vert.x's own maxima are a hard ceiling above the configured limit: messages between the two get a
-        // message-too-large error and the connection goes on; only a client far past it is cut off.
-        .setMaxWebSocketFrameSize(hardCeiling())
-        .setMaxWebSocketMessageSize(hardCeiling())
-        // How long the node waits for the client's answer to its close frame before it drops the TCP
-        // connection: a flooder cut off with unread frames would only answer behind them, which the node
-        // no longer reads (Vert.x waits 10 s by default).
-        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
-        // A connection held back by its message budget keeps what it sends next in its own socket, not in
-        // the node: a fixed receive buffer (Linux would grow it to megabytes) bounds what the node holds,
-        // and has to decode, for each such connection. Signaling messages need far less.
-        .setReceiveBufferSize(RECEIVE_BUFFER_BYTES)
-        // Compression would cost tens of kilobytes per idle connection for frames that are mostly
-        // small JSON.
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options)
-        .requestHandler(routes)
-        .listen();
+    routes
+        .route()
+        .handler(
+            StaticHandler.create("webroot")
+                .setIndexPage("index.html")
+                // Revalidated on every load, so a node upgrade never leaves a browser on an old
+                // app.
+                .setCachingEnabled(false));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(services.sessions().config().httpHost())
+            .setPort(port)
+            // Vert.x's own maxima are a hard ceiling above the configured limit: messages between
+            // the two get a
+            // message-too-large error and the connection goes on; only a client far past it is cut
+            // off.
+            .setMaxWebSocketFrameSize(hardCeiling())
+            .setMaxWebSocketMessageSize(hardCeiling())
+            // How long the node waits for the client's answer to its close frame before it drops
+            // the TCP
+            // connection: a flooder cut off with unread frames would only answer behind them, which
+            // the node
+            // no longer reads (Vert.x waits 10 s by default).
+            .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
+            // A connection held back by its message budget keeps what it sends next in its own
+            // socket, not in
+            // the node: a fixed receive buffer (Linux would grow it to megabytes) bounds what the
+            // node holds,
+            // and has to decode, for each such connection. Signaling messages need far less.
+            .setReceiveBufferSize(RECEIVE_BUFFER_BYTES)
+            // Compression would cost tens of kilobytes per idle connection for frames that are
+            // mostly
+            // small JSON.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(routes).listen();
   }
 
   private int hardCeiling() {
@@ -77,11 +90,18 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String address = request.remoteAddress().hostAddress();
-    if (services.connections().from(address) >= services.sessions().config().limits().maxConnectionsPerIp()) {
-      context.response().setStatusCode(429).putHeader("Retry-After", "10").end("too many connections");
+    if (services.connections().from(address)
+        >= services.sessions().config().limits().maxConnectionsPerIp()) {
+      context
+          .response()
+          .setStatusCode(429)
+          .putHeader("Retry-After", "10")
+          .end("too many connections");
       return;
     }
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
-    request.toWebSocket().onSuccess(socket -> WebSocketLink.serve(vertx, socket, address, services));
+    request
+        .toWebSocket()
+        .onSuccess(socket -> WebSocketLink.serve(vertx, socket, address, services));
   }
 }

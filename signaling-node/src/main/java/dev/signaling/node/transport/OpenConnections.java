@@ -17,7 +17,8 @@ public final class OpenConnections {
 
   public OpenConnections(MeterRegistry registry) {
     Gauge.builder(Metrics.PREFIX + "connections", this, OpenConnections::size)
-        .description("Open WebSocket connections on this node, logged in or not").register(registry);
+        .description("Open WebSocket connections on this node, logged in or not")
+        .register(registry);
   }
 
   void opened(ClientSession connection, String address) {
@@ -27,7 +28,8 @@ public final class OpenConnections {
 
   void closed(ClientSession connection, String address) {
     if (open.remove(connection)) {
-      perAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+      perAddress.computeIfPresent(
+          address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
   }
 

@@ -11,5 +11,4 @@ public record TransportServices(
     OriginPolicy origins,
     NodeHealth health,
     OpenConnections connections,
-    PrometheusMeterRegistry registry) {
-}
+    PrometheusMeterRegistry registry) {}

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client on a WebSocket: its frames go to a {@link ClientSession}, and what the session writes goes out
- * as text messages. The WebSocket's own keep-alive is here: the node pings, and a client that has said
- * nothing, not even a pong, for two periods is gone.
+ * A client on a WebSocket: its frames go to a {@link ClientSession}, and what the session writes
+ * goes out as text messages. The WebSocket's own keep-alive is here: the node pings, and a client
+ * that has said nothing, not even a pong, for two periods is gone.
  */
 final class WebSocketLink implements ClientLink {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketLink.class);
@@ -26,27 +26,31 @@ final class WebSocketLink implements ClientLink {
   }
 
   /** Serves the protocol on {@code socket}, on the calling event loop: the socket's. */
-  static void serve(Vertx vertx, ServerWebSocket socket, String address, TransportServices services) {
+  static void serve(
+      Vertx vertx, ServerWebSocket socket, String address, TransportServices services) {
     WebSocketLink link = new WebSocketLink(socket);
     ClientSession session = new ClientSession(services.sessions(), link);
-    socket.textMessageHandler(text -> {
-      link.heard();
-      session.onText(text);
-    });
-    socket.binaryMessageHandler(binary -> {
-      link.heard();
-      session.onBinary();
-    });
+    socket.textMessageHandler(
+        text -> {
+          link.heard();
+          session.onText(text);
+        });
+    socket.binaryMessageHandler(
+        binary -> {
+          link.heard();
+          session.onBinary();
+        });
     socket.pongHandler(pong -> link.heard());
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", address, failure));
     long pingMillis = services.sessions().config().limits().pingInterval().toMillis();
     long pingTimer = vertx.setPeriodic(pingMillis, tick -> link.ping(pingMillis));
     services.connections().opened(session, address);
-    socket.closeHandler(closed -> {
-      vertx.cancelTimer(pingTimer);
-      services.connections().closed(session, address);
-      session.onClosed();
-    });
+    socket.closeHandler(
+        closed -> {
+          vertx.cancelTimer(pingTimer);
+          services.connections().closed(session, address);
+          session.onClosed();
+        });
   }
 
   private void heard() {

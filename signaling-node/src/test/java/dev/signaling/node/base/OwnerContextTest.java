@@ -36,7 +36,9 @@ class OwnerContextTest {
 
     assertThat(onOwner.get(10, TimeUnit.SECONDS)).isNull();
     Throwable violation = elsewhere.get(10, TimeUnit.SECONDS);
-    assertThat(violation).isInstanceOf(IllegalStateException.class).hasMessageContaining("touched on");
+    assertThat(violation)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("touched on");
     assertThat(OwnerContext.violations()).contains((IllegalStateException) violation);
     OwnerContext.forget((IllegalStateException) violation);
   }
@@ -47,8 +49,12 @@ class OwnerContextTest {
     Promise<String> elsewhere = Promise.promise();
     CompletableFuture<Boolean> onOwner = new CompletableFuture<>();
 
-    own.runOnContext(ignored -> owner.adopt(elsewhere.future())
-        .onComplete(done -> onOwner.complete(owner.isCurrent() && "done".equals(done.result()))));
+    own.runOnContext(
+        ignored ->
+            owner
+                .adopt(elsewhere.future())
+                .onComplete(
+                    done -> onOwner.complete(owner.isCurrent() && "done".equals(done.result()))));
     other.runOnContext(ignored -> elsewhere.complete("done"));
 
     assertThat(onOwner.get(10, TimeUnit.SECONDS)).isTrue();
@@ -57,10 +63,11 @@ class OwnerContextTest {
   @Test
   void aResultAlreadyOnTheOwnerIsNotWrappedAgain() throws Exception {
     CompletableFuture<Boolean> same = new CompletableFuture<>();
-    own.runOnContext(ignored -> {
-      Future<String> done = Future.succeededFuture("done");
-      same.complete(OwnerContext.ofCaller().adopt(done) == done);
-    });
+    own.runOnContext(
+        ignored -> {
+          Future<String> done = Future.succeededFuture("done");
+          same.complete(OwnerContext.ofCaller().adopt(done) == done);
+        });
 
     assertThat(same.get(10, TimeUnit.SECONDS)).isTrue();
   }

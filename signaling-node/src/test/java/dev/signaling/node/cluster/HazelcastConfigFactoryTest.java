@@ -17,8 +17,15 @@ class HazelcastConfigFactoryTest {
 
   @Test
   void tcpJoinsTheListedMembersOnTheConfiguredAddress() {
-    Config config = build(Map.of("CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2", "CLUSTER_HOST", "10.0.0.3",
-        "CLUSTER_NAME", "prod"));
+    Config config =
+        build(
+            Map.of(
+                "CLUSTER_MEMBERS",
+                "10.0.0.1:5701,10.0.0.2",
+                "CLUSTER_HOST",
+                "10.0.0.3",
+                "CLUSTER_NAME",
+                "prod"));
     JoinConfig join = config.getNetworkConfig().getJoin();
 
     assertThat(config.getClusterName()).isEqualTo("prod");
@@ -27,14 +34,20 @@ class HazelcastConfigFactoryTest {
     assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.3");
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
+        .containsExactly("10.0.0.3");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5701);
   }
 
   @Test
   void kubernetesDnsModeLooksUpTheHeadlessService() {
-    Config config = build(Map.of("CLUSTER_DISCOVERY", "kubernetes",
-        "CLUSTER_SERVICE_DNS", "signaling-hazelcast.calls.svc.cluster.local"));
+    Config config =
+        build(
+            Map.of(
+                "CLUSTER_DISCOVERY",
+                "kubernetes",
+                "CLUSTER_SERVICE_DNS",
+                "signaling-hazelcast.calls.svc.cluster.local"));
     JoinConfig join = config.getNetworkConfig().getJoin();
 
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
@@ -48,27 +61,45 @@ class HazelcastConfigFactoryTest {
 
   @Test
   void kubernetesApiModeReadsTheServicesEndpoints() {
-    Config config = build(Map.of("CLUSTER_DISCOVERY", "kubernetes", "CLUSTER_SERVICE_NAME", "signaling-hazelcast",
-        "CLUSTER_NAMESPACE", "calls"));
+    Config config =
+        build(
+            Map.of(
+                "CLUSTER_DISCOVERY",
+                "kubernetes",
+                "CLUSTER_SERVICE_NAME",
+                "signaling-hazelcast",
+                "CLUSTER_NAMESPACE",
+                "calls"));
     JoinConfig join = config.getNetworkConfig().getJoin();
 
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-    assertThat(join.getKubernetesConfig().getProperty("service-name")).isEqualTo("signaling-hazelcast");
+    assertThat(join.getKubernetesConfig().getProperty("service-name"))
+        .isEqualTo("signaling-hazelcast");
     assertThat(join.getKubernetesConfig().getProperty("namespace")).isEqualTo("calls");
     assertThat(join.getKubernetesConfig().getProperty("service-dns")).isNull();
   }
 
   @Test
   void kubernetesWithoutAServiceIsRefusedWithBothSettingsNamed() {
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("CLUSTER_DISCOVERY", "kubernetes"), new String[0]))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("CLUSTER_DISCOVERY", "kubernetes"), new String[0]))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("CLUSTER_SERVICE_DNS").hasMessageContaining("CLUSTER_SERVICE_NAME");
+        .hasMessageContaining("CLUSTER_SERVICE_DNS")
+        .hasMessageContaining("CLUSTER_SERVICE_NAME");
   }
 
   @Test
   void everyModeBacksUpPresenceAndRoomsAndDetectsFailuresFast() {
-    for (Config config : new Config[] {build(Map.of()), build(Map.of("CLUSTER_DISCOVERY", "kubernetes",
-        "CLUSTER_SERVICE_DNS", "x.default.svc.cluster.local"))}) {
+    for (Config config :
+        new Config[] {
+          build(Map.of()),
+          build(
+              Map.of(
+                  "CLUSTER_DISCOVERY",
+                  "kubernetes",
+                  "CLUSTER_SERVICE_DNS",
+                  "x.default.svc.cluster.local"))
+        }) {
       assertThat(config.getMapConfig(HazelcastPresence.MAP_NAME).getBackupCount()).isEqualTo(1);
       assertThat(config.getMapConfig(HazelcastRoomRegistry.MAP_NAME).getBackupCount()).isEqualTo(1);
       assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");

@@ -28,17 +28,27 @@ class ConfigLoaderTest {
 
   @Test
   void verticleInstancesFollowTheEventLoopsUnlessSet() {
-    assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[0]).verticleInstances()).isEqualTo(3);
-    assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[] {"--verticle-instances=1"})
-        .verticleInstances()).isEqualTo(1);
+    assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[0]).verticleInstances())
+        .isEqualTo(3);
+    assertThat(
+            ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[] {"--verticle-instances=1"})
+                .verticleInstances())
+        .isEqualTo(1);
   }
 
   @Test
   void environmentVariablesSetValuesAndFlagsWinOverThem() {
-    Map<String, String> env = Map.of("HTTP_PORT", "8081", "CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2",
-        "CLUSTER_NAME", "prod");
+    Map<String, String> env =
+        Map.of(
+            "HTTP_PORT",
+            "8081",
+            "CLUSTER_MEMBERS",
+            "10.0.0.1:5701, 10.0.0.2",
+            "CLUSTER_NAME",
+            "prod");
 
-    NodeConfig config = ConfigLoader.load(env, new String[] {"--http-port=9090", "--cluster-name", "staging"});
+    NodeConfig config =
+        ConfigLoader.load(env, new String[] {"--http-port=9090", "--cluster-name", "staging"});
 
     assertThat(config.httpPort()).isEqualTo(9090);
     assertThat(config.clusterName()).isEqualTo("staging");
@@ -49,7 +59,9 @@ class ConfigLoaderTest {
   void everySettingHasAFlagNamedAfterItsVariable() {
     for (Setting setting : Setting.values()) {
       String flag = setting.flag();
-      assertThat(flag).startsWith("--").isEqualTo("--" + setting.env().toLowerCase().replace('_', '-'));
+      assertThat(flag)
+          .startsWith("--")
+          .isEqualTo("--" + setting.env().toLowerCase().replace('_', '-'));
       assertThat(ConfigLoader.usage()).contains(flag).contains(setting.env());
     }
   }
@@ -68,13 +80,16 @@ class ConfigLoaderTest {
     assertRefused(Map.of("LOGIN_TIMEOUT_SECONDS", "0"), "LOGIN_TIMEOUT_SECONDS");
     assertRefused(Map.of("CLUSTER_DISCOVERY", "multicast"), "CLUSTER_DISCOVERY");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(), new String[] {"--no-such-flag=1"}))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--no-such-flag");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--no-such-flag");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(), new String[] {"--http-port"}))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("needs a value");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs a value");
   }
 
   private static void assertRefused(Map<String, String> env, String setting) {
     assertThatThrownBy(() -> ConfigLoader.load(env, new String[0]))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(setting);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(setting);
   }
 }

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@link TurnCredentials} against a real coturn, the server the scheme is coturn's: a credential we issue
- * must get an allocation, and one that is tampered with or expired must not. The test runs its own
- * {@code turnserver} on a free loopback port with no configuration file ({@code -n}), so neither
- * {@code /etc/turnserver.conf} nor a coturn system service matters. Logs land in {@code target/coturn/}.
+ * {@link TurnCredentials} against a real coturn, the server the scheme is coturn's: a credential we
+ * issue must get an allocation, and one that is tampered with or expired must not. The test runs
+ * its own {@code turnserver} on a free loopback port with no configuration file ({@code -n}), so
+ * neither {@code /etc/turnserver.conf} nor a coturn system service matters. Logs land in {@code
+ * target/coturn/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoturnIT {
@@ -48,7 +49,12 @@ class CoturnIT {
   void start() throws IOException {
     if (!onPath(TURNSERVER) || !onPath(UCLIENT)) {
       if ("true".equals(System.getenv("CI"))) {
-        fail("coturn is required: " + TURNSERVER + " and " + UCLIENT + " must be on the PATH (apt-get install coturn)");
+        fail(
+            "coturn is required: "
+                + TURNSERVER
+                + " and "
+                + UCLIENT
+                + " must be on the PATH (apt-get install coturn)");
       }
       assumeTrue(false, "coturn is not installed; the TURN credential test against it is skipped");
     }
@@ -64,7 +70,8 @@ class CoturnIT {
 
   @Test
   void anIssuedCredentialGetsAnAllocationThatRelays() throws IOException {
-    TurnCredential credential = TurnCredentials.issue(coturn.secret, "alice", Instant.now().plus(Duration.ofHours(1)));
+    TurnCredential credential =
+        TurnCredentials.issue(coturn.secret, "alice", Instant.now().plus(Duration.ofHours(1)));
 
     Allocation allocation = coturn.allocate("issued", credential);
 
@@ -75,7 +82,8 @@ class CoturnIT {
 
   @Test
   void aTamperedCredentialIsRefused() throws IOException {
-    TurnCredential issued = TurnCredentials.issue(coturn.secret, "alice", Instant.now().plus(Duration.ofHours(1)));
+    TurnCredential issued =
+        TurnCredentials.issue(coturn.secret, "alice", Instant.now().plus(Duration.ofHours(1)));
     String credential = issued.credential();
     String tampered = (credential.charAt(0) == 'A' ? "B" : "A") + credential.substring(1);
 
@@ -84,17 +92,25 @@ class CoturnIT {
 
   @Test
   void anExpiredCredentialIsRefused() throws IOException {
-    TurnCredential expired = TurnCredentials.issue(coturn.secret, "alice", Instant.now().minus(Duration.ofMinutes(1)));
+    TurnCredential expired =
+        TurnCredentials.issue(coturn.secret, "alice", Instant.now().minus(Duration.ofMinutes(1)));
 
     assertRefused(coturn.allocate("expired", expired));
   }
 
-  /** Refused for its credentials, not for anything else: coturn answered the user's allocation with 401. */
+  /**
+   * Refused for its credentials, not for anything else: coturn answered the user's allocation with
+   * 401.
+   */
   private void assertRefused(Allocation allocation) {
     assertThat(allocation.exit()).as(allocation.output()).isNotZero();
     assertThat(allocation.output()).contains("Cannot complete Allocation");
-    String unauthorized = "user <" + allocation.username() + ">: incoming packet message processed, error 401";
-    Poll.until(() -> coturn.log().contains(unauthorized), Duration.ofSeconds(5), "coturn logs " + unauthorized);
+    String unauthorized =
+        "user <" + allocation.username() + ">: incoming packet message processed, error 401";
+    Poll.until(
+        () -> coturn.log().contains(unauthorized),
+        Duration.ofSeconds(5),
+        "coturn logs " + unauthorized);
   }
 
   private static boolean onPath(String command) {
@@ -103,8 +119,7 @@ class CoturnIT {
   }
 
   /** What {@code turnutils_uclient} made of one allocation attempt. */
-  private record Allocation(String username, int exit, String output) {
-  }
+  private record Allocation(String username, int exit, String output) {}
 
   /** A {@code turnserver} checking coturn REST-API credentials under a random secret. */
   private static final class Coturn implements AutoCloseable {
@@ -132,15 +147,32 @@ class CoturnIT {
       new SecureRandom().nextBytes(random);
       String secret = HexFormat.of().formatHex(random);
       int port = freePort();
-      List<String> command = List.of(TURNSERVER, "-n", "-v",
-          "--listening-ip=127.0.0.1", "--listening-port=" + port, "--relay-ip=127.0.0.1",
-          // The client's two relays talk to each other on the loopback, which coturn refuses by default.
-          "--allow-loopback-peers",
-          "--use-auth-secret", "--static-auth-secret=" + secret, "--realm=test",
-          "--no-tls", "--no-dtls", "--no-cli",
-          "--log-file=stdout", "--pidfile=" + dir.resolve("turnserver.pid"), "--userdb=" + dir.resolve("turndb"));
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("turnserver.log").toFile()).start();
+      List<String> command =
+          List.of(
+              TURNSERVER,
+              "-n",
+              "-v",
+              "--listening-ip=127.0.0.1",
+              "--listening-port=" + port,
+              "--relay-ip=127.0.0.1",
+              // The client's two relays talk to each other on the loopback, which coturn refuses by
+              // default.
+              "--allow-loopback-peers",
+              "--use-auth-secret",
+              "--static-auth-secret=" + secret,
+              "--realm=test",
+              "--no-tls",
+              "--no-dtls",
+              "--no-cli",
+              "--log-file=stdout",
+              "--pidfile=" + dir.resolve("turnserver.pid"),
+              "--userdb=" + dir.resolve("turndb"));
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("turnserver.log").toFile())
+              .start();
       Coturn coturn = new Coturn(secret, dir, port, process);
       try {
         Poll.until(coturn::answersStun, READY, "turnserver answers STUN on 127.0.0.1:" + port);
@@ -151,13 +183,33 @@ class CoturnIT {
       return coturn;
     }
 
-    /** Allocates with {@code credential} through {@code turnutils_uclient}; its output goes to a log too. */
+    /**
+     * Allocates with {@code credential} through {@code turnutils_uclient}; its output goes to a log
+     * too.
+     */
     Allocation allocate(String name, TurnCredential credential) throws IOException {
       Path output = dir.resolve("uclient-" + name + ".log");
-      // One client (-m 1) sends one message (-n 1) to its own second relay (-y) without RTCP sockets (-c).
-      Process client = new ProcessBuilder(UCLIENT, "-p", String.valueOf(port), "-u", credential.username(),
-          "-w", credential.credential(), "-n", "1", "-m", "1", "-y", "-c", "127.0.0.1")
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      // One client (-m 1) sends one message (-n 1) to its own second relay (-y) without RTCP
+      // sockets (-c).
+      Process client =
+          new ProcessBuilder(
+                  UCLIENT,
+                  "-p",
+                  String.valueOf(port),
+                  "-u",
+                  credential.username(),
+                  "-w",
+                  credential.credential(),
+                  "-n",
+                  "1",
+                  "-m",
+                  "1",
+                  "-y",
+                  "-c",
+                  "127.0.0.1")
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       try {
         if (!client.waitFor(CLIENT.toMillis(), TimeUnit.MILLISECONDS)) {
           client.destroyForcibly();
@@ -179,7 +231,9 @@ class CoturnIT {
       }
     }
 
-    /** Whether a STUN binding request (RFC 5389) to the listening port gets its success response. */
+    /**
+     * Whether a STUN binding request (RFC 5389) to the listening port gets its success response.
+     */
     private boolean answersStun() {
       if (!process.isAlive()) {
         throw new AssertionError(TURNSERVER + " exited with status " + process.exitValue());
@@ -193,7 +247,9 @@ class CoturnIT {
         byte[] response = new byte[1500];
         DatagramPacket packet = new DatagramPacket(response, response.length);
         socket.receive(packet);
-        return packet.getLength() >= 20 && response[0] == 0x01 && response[1] == 0x01
+        return packet.getLength() >= 20
+            && response[0] == 0x01
+            && response[1] == 0x01
             && Arrays.equals(response, 8, 20, request, 8, 20);
       } catch (SocketTimeoutException e) {
         return false;

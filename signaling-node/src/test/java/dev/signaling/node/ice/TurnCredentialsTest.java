@@ -24,12 +24,16 @@ class TurnCredentialsTest {
   private static final Duration TTL = Duration.ofHours(1);
   private static final List<String> STUN = List.of("stun:stun.example.org:3478");
   private static final List<String> TURN =
-      List.of("turn:turn.example.org:3478?transport=udp", "turn:turn.example.org:3478?transport=tcp");
+      List.of(
+          "turn:turn.example.org:3478?transport=udp", "turn:turn.example.org:3478?transport=tcp");
 
   // Every credential here was computed independently, not with the code under test:
   // printf '%s' "$username" | openssl dgst -sha1 -hmac "$secret" -binary | base64
-  /** 1700003600:alice under north-wind: alice's credential from {@link #CLOCK} with {@link #TTL}. */
+  /**
+   * 1700003600:alice under north-wind: alice's credential from {@link #CLOCK} with {@link #TTL}.
+   */
   private static final String ALICE_CREDENTIAL = "iRtTIZ3N38dm9S+dP+UkHfnN9Qo=";
+
   /** 1700003600:bob under north-wind. */
   private static final String BOB_CREDENTIAL = "u+wrjnL291nyRdV2iYlb7XM2OoE=";
 
@@ -58,7 +62,8 @@ class TurnCredentialsTest {
         issued.add(pool.submit(() -> TurnCredentials.issue(secret, "alice", NOW)));
       }
       for (int i = 0; i < issued.size(); i++) {
-        String expected = i % 2 == 0 ? "Oko4dt8u/EbTRjRUJWQDFm/zTCc=" : "k4XPUH6lu3YPdwu9quEHG44deCs=";
+        String expected =
+            i % 2 == 0 ? "Oko4dt8u/EbTRjRUJWQDFm/zTCc=" : "k4XPUH6lu3YPdwu9quEHG44deCs=";
         assertThat(issued.get(i).get().credential()).isEqualTo(expected);
       }
     } finally {
@@ -68,14 +73,17 @@ class TurnCredentialsTest {
 
   @Test
   void anEmptySecretIsRefused() {
-    assertThatThrownBy(() -> TurnCredentials.issue("", "alice", NOW)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TurnCredentials.issue("", "alice", NOW))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void theCredentialIsLeftOutOfToString() {
     TurnCredential credential = TurnCredentials.issue(SECRET, "alice", NOW);
 
-    assertThat(credential.toString()).contains("1700000000:alice").doesNotContain(credential.credential());
+    assertThat(credential.toString())
+        .contains("1700000000:alice")
+        .doesNotContain(credential.credential());
   }
 
   @Test
@@ -119,8 +127,8 @@ class TurnCredentialsTest {
     for (String noSecret : new String[] {null, ""}) {
       IceServers servers = new IceServers(List.of(), TURN, noSecret, TTL, CLOCK);
 
-      assertThat(servers.forUser("alice")).isEqualTo(new JsonArray().add(new JsonObject().put("urls",
-          new JsonArray(TURN))));
+      assertThat(servers.forUser("alice"))
+          .isEqualTo(new JsonArray().add(new JsonObject().put("urls", new JsonArray(TURN))));
       assertThat(servers.issuesTurnCredentials()).isFalse();
     }
   }
@@ -130,7 +138,8 @@ class TurnCredentialsTest {
     IceServers servers = new IceServers(STUN, TURN, SECRET, TTL, CLOCK);
 
     assertThat(servers.forUser("bob"))
-        .isEqualTo(new JsonArray().add(stunEntry()).add(turnEntry("1700003600:bob", BOB_CREDENTIAL)));
+        .isEqualTo(
+            new JsonArray().add(stunEntry()).add(turnEntry("1700003600:bob", BOB_CREDENTIAL)));
     assertThat(servers.issuesTurnCredentials()).isTrue();
   }
 
@@ -143,7 +152,8 @@ class TurnCredentialsTest {
     first.add(new JsonObject());
 
     assertThat(servers.forUser("alice"))
-        .isEqualTo(new JsonArray().add(stunEntry()).add(turnEntry("1700003600:alice", ALICE_CREDENTIAL)));
+        .isEqualTo(
+            new JsonArray().add(stunEntry()).add(turnEntry("1700003600:alice", ALICE_CREDENTIAL)));
   }
 
   @Test
@@ -157,6 +167,9 @@ class TurnCredentialsTest {
   }
 
   private static JsonObject turnEntry(String username, String credential) {
-    return new JsonObject().put("urls", new JsonArray(TURN)).put("username", username).put("credential", credential);
+    return new JsonObject()
+        .put("urls", new JsonArray(TURN))
+        .put("username", username)
+        .put("credential", credential);
   }
 }

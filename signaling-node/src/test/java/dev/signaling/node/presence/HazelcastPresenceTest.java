@@ -22,7 +22,8 @@ class HazelcastPresenceTest extends PresenceContractTest {
 
   @BeforeAll
   static void startCluster() {
-    // Without the oldest member's sweep, which would remove the entries these tests make for made-up nodes.
+    // Without the oldest member's sweep, which would remove the entries these tests make for
+    // made-up nodes.
     cluster = TestCluster.start(true, 2, Map.of("PRESENCE_RECONCILE_SECONDS", "3600"));
   }
 
@@ -42,9 +43,9 @@ class HazelcastPresenceTest extends PresenceContractTest {
   }
 
   /**
-   * Every relay starts with a lookup: one thread started per lookup (what Hazelcast's default callback
-   * executor does where the common pool has fewer than two threads, as on two cores) costs more CPU than
-   * the relay itself.
+   * Every relay starts with a lookup: one thread started per lookup (what Hazelcast's default
+   * callback executor does where the common pool has fewer than two threads, as on two cores) costs
+   * more CPU than the relay itself.
    */
   @Test
   void lookupsStartNoThreadOfTheirOwn() {
@@ -60,11 +61,15 @@ class HazelcastPresenceTest extends PresenceContractTest {
       assertThat(await(presence().lookup(name))).isEqualTo(entry);
     }
 
-    // A few threads may start meanwhile for other reasons (pools growing); 1000 lookups must not add 1000.
+    // A few threads may start meanwhile for other reasons (pools growing); 1000 lookups must not
+    // add 1000.
     assertThat(threads.getTotalStartedThreadCount() - startedBefore).isLessThan(50);
   }
 
-  /** Relays continue on their connection's event loop, where their state lives; never on Hazelcast's threads. */
+  /**
+   * Relays continue on their connection's event loop, where their state lives; never on Hazelcast's
+   * threads.
+   */
   @Test
   void answersArriveOnTheCallersEventLoop() {
     String name = "user-" + UUID.randomUUID();
@@ -72,8 +77,14 @@ class HazelcastPresenceTest extends PresenceContractTest {
     Context loop = node(0).vertx().getOrCreateContext();
     CompletableFuture<Boolean> onCallersLoop = new CompletableFuture<>();
 
-    loop.runOnContext(ignored -> presence().lookup(name).onComplete(answer ->
-        onCallersLoop.complete(Vertx.currentContext() == loop && answer.result() != null)));
+    loop.runOnContext(
+        ignored ->
+            presence()
+                .lookup(name)
+                .onComplete(
+                    answer ->
+                        onCallersLoop.complete(
+                            Vertx.currentContext() == loop && answer.result() != null)));
 
     assertThat(onCallersLoop).succeedsWithin(TestCluster.TIMEOUT).isEqualTo(true);
   }

@@ -132,15 +132,20 @@ abstract class PresenceContractTest {
     String lost = name();
     await(presence().claim(kept, new PresenceEntry(node, "s-kept")));
 
-    PresenceReassertion first = await(otherNodesPresence().reassert(node,
-        Map.of(kept, "s-kept", lost, "s-lost"), session -> true));
+    PresenceReassertion first =
+        await(
+            otherNodesPresence()
+                .reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true));
 
     assertThat(first.restored()).containsExactly(lost);
     assertThat(first.superseded()).isEmpty();
     assertThat(first.removed()).isEmpty();
     assertThat(await(presence().lookup(lost))).isEqualTo(new PresenceEntry(node, "s-lost"));
     assertThat(await(presence().lookup(kept))).isEqualTo(new PresenceEntry(node, "s-kept"));
-    assertThat(await(otherNodesPresence().reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true)))
+    assertThat(
+            await(
+                otherNodesPresence()
+                    .reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true)))
         .isEqualTo(PresenceReassertion.NOTHING);
   }
 
@@ -151,7 +156,8 @@ abstract class PresenceContractTest {
     PresenceEntry newer = new PresenceEntry("elsewhere-" + UUID.randomUUID(), "s-newer");
     await(otherNodesPresence().claim(name, newer));
 
-    PresenceReassertion done = await(presence().reassert(node, Map.of(name, "s-older"), session -> true));
+    PresenceReassertion done =
+        await(presence().reassert(node, Map.of(name, "s-older"), session -> true));
 
     assertThat(done.superseded()).containsExactly(name);
     assertThat(done.restored()).isEmpty();
@@ -172,8 +178,10 @@ abstract class PresenceContractTest {
     await(presence().claim(elsewhere, otherNodes));
 
     // "s-claiming" is registered on the node, its claim not yet complete: not the node's to remove.
-    PresenceReassertion done = await(otherNodesPresence().reassert(node, Map.of(current, "s-current"),
-        "s-claiming"::equals));
+    PresenceReassertion done =
+        await(
+            otherNodesPresence()
+                .reassert(node, Map.of(current, "s-current"), "s-claiming"::equals));
 
     assertThat(done.removed()).containsExactly(gone);
     assertThat(done.restored()).isEmpty();
@@ -189,7 +197,8 @@ abstract class PresenceContractTest {
     String name = name();
     await(presence().claim(name, new PresenceEntry(node, "s-failed-login")));
 
-    PresenceReassertion done = await(otherNodesPresence().reassert(node, Map.of(name, "s-live"), session -> false));
+    PresenceReassertion done =
+        await(otherNodesPresence().reassert(node, Map.of(name, "s-live"), session -> false));
 
     assertThat(done.removed()).containsExactly(name);
     assertThat(done.restored()).containsExactly(name);

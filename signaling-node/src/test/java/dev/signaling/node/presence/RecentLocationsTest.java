@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class RecentLocationsTest {
   private final List<Promise<PresenceEntry>> lookups = new ArrayList<>();
-  private final Function<String, Future<PresenceEntry>> lookup = name -> {
-    Promise<PresenceEntry> answer = Promise.promise();
-    lookups.add(answer);
-    return answer.future();
-  };
+  private final Function<String, Future<PresenceEntry>> lookup =
+      name -> {
+        Promise<PresenceEntry> answer = Promise.promise();
+        lookups.add(answer);
+        return answer.future();
+      };
 
   @Test
   void remembersUntilToldToForget() {
@@ -53,9 +54,9 @@ class RecentLocationsTest {
   }
 
   /**
-   * The interleaving that used to leave a stale location behind for good: a lookup is sent, bob logs in
-   * elsewhere and the map's change event is processed, then the lookup's answer, read before the change,
-   * arrives. It must not be remembered.
+   * The interleaving that used to leave a stale location behind for good: a lookup is sent, bob
+   * logs in elsewhere and the map's change event is processed, then the lookup's answer, read
+   * before the change, arrives. It must not be remembered.
    */
   @Test
   void anAnswerThatArrivesAfterAChangeOfItsUserIsNotRemembered() {
@@ -96,7 +97,10 @@ class RecentLocationsTest {
     assertThat(lookups).hasSize(1);
   }
 
-  /** Callers on different event loops share one lookup again, each getting the answer on its own loop. */
+  /**
+   * Callers on different event loops share one lookup again, each getting the answer on its own
+   * loop.
+   */
   @Test
   void aSharedLookupAgainAnswersEachCallerOnItsOwnEventLoop() throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -110,18 +114,29 @@ class RecentLocationsTest {
       Promise<PresenceEntry> answer = Promise.promise();
       CompletableFuture<Void> asked = new CompletableFuture<>();
 
-      first.runOnContext(ignored -> recent.locateAgain("bob", name -> {
-        asked.complete(null);
-        return answer.future();
-      }).onComplete(done -> firstOnItsLoop.complete(Vertx.currentContext() == first)));
+      first.runOnContext(
+          ignored ->
+              recent
+                  .locateAgain(
+                      "bob",
+                      name -> {
+                        asked.complete(null);
+                        return answer.future();
+                      })
+                  .onComplete(done -> firstOnItsLoop.complete(Vertx.currentContext() == first)));
       asked.get(10, TimeUnit.SECONDS);
       CompletableFuture<Void> secondAsked = new CompletableFuture<>();
-      second.runOnContext(ignored -> {
-        recent.locateAgain("bob", name -> {
-          throw new AssertionError("a second lookup while the first is in flight");
-        }).onComplete(done -> secondOnItsLoop.complete(Vertx.currentContext() == second));
-        secondAsked.complete(null);
-      });
+      second.runOnContext(
+          ignored -> {
+            recent
+                .locateAgain(
+                    "bob",
+                    name -> {
+                      throw new AssertionError("a second lookup while the first is in flight");
+                    })
+                .onComplete(done -> secondOnItsLoop.complete(Vertx.currentContext() == second));
+            secondAsked.complete(null);
+          });
       secondAsked.get(10, TimeUnit.SECONDS);
       // The answer arrives on the first caller's loop, as Hazelcast's answers do.
       first.runOnContext(ignored -> answer.complete(new PresenceEntry("node-b", "s2")));

@@ -20,40 +20,54 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** What the reliability tests check about a cluster and its load, and how they wait. */
 final class Checks {
-  private Checks() {
-  }
+  private Checks() {}
 
   /** Waits until each of {@code users} has sent at least {@code bursts} more bursts. */
   static void awaitBursts(List<User> users, int bursts, Duration timeout) {
     Map<User, Long> from = new HashMap<>();
     users.forEach(user -> from.put(user, user.seq.get()));
-    Poll.until(() -> users.stream().allMatch(user -> user.seq.get() - from.get(user) >= (long) bursts * CallLoad.BURST),
-        timeout, "every user sends " + bursts + " more bursts");
+    Poll.until(
+        () ->
+            users.stream()
+                .allMatch(
+                    user -> user.seq.get() - from.get(user) >= (long) bursts * CallLoad.BURST),
+        timeout,
+        "every user sends " + bursts + " more bursts");
   }
 
   /** Waits until a child node answers ready (joined, cluster safe). */
   static void awaitReady(ChildNode node) {
-    Poll.until(() -> {
-      if (!node.isAlive()) {
-        throw new AssertionError("the child node exited; see " + node.log());
-      }
-      try {
-        return Http.get(node.httpPort(), "/health/ready").statusCode() == 200;
-      } catch (AssertionError notYet) {
-        return false;
-      }
-    }, Duration.ofSeconds(60), "the child node is ready");
+    Poll.until(
+        () -> {
+          if (!node.isAlive()) {
+            throw new AssertionError("the child node exited; see " + node.log());
+          }
+          try {
+            return Http.get(node.httpPort(), "/health/ready").statusCode() == 200;
+          } catch (AssertionError notYet) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(60),
+        "the child node is ready");
   }
 
-  /** The cluster's members as the in-process node on {@code httpPort} counts them; -1 when it does not answer. */
+  /**
+   * The cluster's members as the in-process node on {@code httpPort} counts them; -1 when it does
+   * not answer.
+   */
   static int members(int httpPort) {
     try {
-      return new JsonObject(Http.get(httpPort, "/health/live").body()).getInteger("clusterMembers", -1);
+      return new JsonObject(Http.get(httpPort, "/health/live").body())
+          .getInteger("clusterMembers", -1);
     } catch (AssertionError notAnswering) {
       return -1;
     }
@@ -65,29 +79,34 @@ final class Checks {
   }
 
   /** {@link #lookUp} without waiting; fails when a lookup fails. */
-  static Future<Map<String, PresenceEntry>> lookUpLater(SignalingNode node, Iterable<String> names) {
+  static Future<Map<String, PresenceEntry>> lookUpLater(
+      SignalingNode node, Iterable<String> names) {
     Map<String, Future<PresenceEntry>> lookups = new LinkedHashMap<>();
     names.forEach(name -> lookups.put(name, node.presence().lookup(name)));
-    return Future.all(new ArrayList<>(lookups.values())).map(done -> {
-      Map<String, PresenceEntry> entries = new HashMap<>();
-      lookups.forEach((name, entry) -> entries.put(name, entry.result()));
-      return entries;
-    });
+    return Future.all(new ArrayList<>(lookups.values()))
+        .map(
+            done -> {
+              Map<String, PresenceEntry> entries = new HashMap<>();
+              lookups.forEach((name, entry) -> entries.put(name, entry.result()));
+              return entries;
+            });
   }
 
   /**
-   * An asynchronous check run again and again, one run at a time, from a polling loop that must not block
-   * on it (a presence lookup can wait seconds for a node that is not yet declared dead); remembers when
-   * it first held.
+   * An asynchronous check run again and again, one run at a time, from a polling loop that must not
+   * block on it (a presence lookup can wait seconds for a node that is not yet declared dead);
+   * remembers when it first held.
    */
   static final class Watch {
-    private final java.util.function.Supplier<Future<Boolean>> check;
+    private final Supplier<Future<Boolean>> check;
     private final long origin;
-    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong heldAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong heldAfter = new AtomicLong(-1);
 
-    /** @param origin System.nanoTime() the times are counted from */
-    Watch(long origin, java.util.function.Supplier<Future<Boolean>> check) {
+    /**
+     * @param origin System.nanoTime() the times are counted from
+     */
+    Watch(long origin, Supplier<Future<Boolean>> check) {
       this.origin = origin;
       this.check = check;
     }
@@ -95,12 +114,15 @@ final class Checks {
     /** Starts a run unless one is under way; whether the check has held. */
     boolean poll() {
       if (heldAfter.get() < 0 && running.compareAndSet(false, true)) {
-        check.get().onComplete(result -> {
-          if (result.succeeded() && Boolean.TRUE.equals(result.result())) {
-            heldAfter.compareAndSet(-1, System.nanoTime() - origin);
-          }
-          running.set(false);
-        });
+        check
+            .get()
+            .onComplete(
+                result -> {
+                  if (result.succeeded() && Boolean.TRUE.equals(result.result())) {
+                    heldAfter.compareAndSet(-1, System.nanoTime() - origin);
+                  }
+                  running.set(false);
+                });
       }
       return heldAfter.get() >= 0;
     }
@@ -116,10 +138,11 @@ final class Checks {
   }
 
   /**
-   * Whether every room holds exactly its users that are online (all but {@code away} and the abandoned),
-   * each as the session presence names, on one of {@code liveNodes}.
+   * Whether every room holds exactly its users that are online (all but {@code away} and the
+   * abandoned), each as the session presence names, on one of {@code liveNodes}.
    */
-  static boolean roomsMatch(SignalingNode node, CallLoad load, Set<User> away, Set<String> liveNodes) {
+  static boolean roomsMatch(
+      SignalingNode node, CallLoad load, Set<User> away, Set<String> liveNodes) {
     Map<String, Set<String>> expected = new TreeMap<>();
     for (User user : load.users()) {
       Set<String> members = expected.computeIfAbsent(user.room, room -> new HashSet<>());
@@ -127,14 +150,16 @@ final class Checks {
         members.add(user.name);
       }
     }
-    Map<String, PresenceEntry> presence = lookUp(node, load.users().stream().map(user -> user.name).toList());
+    Map<String, PresenceEntry> presence =
+        lookUp(node, load.users().stream().map(user -> user.name).toList());
     for (Map.Entry<String, Set<String>> room : expected.entrySet()) {
       RoomState state = TestCluster.await(node.rooms().get(room.getKey()));
       if (!state.members().keySet().equals(room.getValue())) {
         return false;
       }
       for (Map.Entry<String, PresenceEntry> member : state.members().entrySet()) {
-        if (!liveNodes.contains(member.getValue().node()) || !member.getValue().equals(presence.get(member.getKey()))) {
+        if (!liveNodes.contains(member.getValue().node())
+            || !member.getValue().equals(presence.get(member.getKey()))) {
           return false;
         }
       }
@@ -143,18 +168,26 @@ final class Checks {
   }
 
   /**
-   * Whether repeated joins answer exactly each room's online users (all but {@code away} and the abandoned).
-   * Asks every online user that {@code mayAsk}, or one per room when {@code onePerRoom}.
+   * Whether repeated joins answer exactly each room's online users (all but {@code away} and the
+   * abandoned). Asks every online user that {@code mayAsk}, or one per room when {@code
+   * onePerRoom}.
    */
-  static boolean joinAnswersMatch(CallLoad load, Set<User> away, Predicate<User> mayAsk, boolean onePerRoom) {
-    Map<String, List<User>> rooms = load.users().stream().collect(Collectors.groupingBy(user -> user.room));
+  static boolean joinAnswersMatch(
+      CallLoad load, Set<User> away, Predicate<User> mayAsk, boolean onePerRoom) {
+    Map<String, List<User>> rooms =
+        load.users().stream().collect(Collectors.groupingBy(user -> user.room));
     for (List<User> members : rooms.values()) {
-      Set<String> online = members.stream().filter(user -> !away.contains(user) && !user.abandoned)
-          .map(user -> user.name).collect(Collectors.toSet());
-      List<User> askers = members.stream().filter(user -> online.contains(user.name)).filter(mayAsk).toList();
+      Set<String> online =
+          members.stream()
+              .filter(user -> !away.contains(user) && !user.abandoned)
+              .map(user -> user.name)
+              .collect(Collectors.toSet());
+      List<User> askers =
+          members.stream().filter(user -> online.contains(user.name)).filter(mayAsk).toList();
       for (User asker : onePerRoom ? askers.subList(0, Math.min(1, askers.size())) : askers) {
         JsonObject joined = TestCluster.await(asker.client.join(asker.room));
-        Set<String> users = joined.getJsonArray("users").stream().map(String::valueOf).collect(Collectors.toSet());
+        Set<String> users =
+            joined.getJsonArray("users").stream().map(String::valueOf).collect(Collectors.toSet());
         if (!users.equals(online)) {
           return false;
         }

@@ -8,20 +8,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Linux network namespace for one node, joined to the host by two veth pairs: one for cluster traffic
- * (Hazelcast and the event bus), one for its clients. {@link #cut()} silently drops every packet on the
- * cluster link in both directions, as a failed switch or a partition would: no link goes down, no
- * connection is refused or reset, the node's clients stay connected. {@link #heal()} lets packets through
- * again.
+ * A Linux network namespace for one node, joined to the host by two veth pairs: one for cluster
+ * traffic (Hazelcast and the event bus), one for its clients. {@link #cut()} silently drops every
+ * packet on the cluster link in both directions, as a failed switch or a partition would: no link
+ * goes down, no connection is refused or reset, the node's clients stay connected. {@link #heal()}
+ * lets packets through again.
  *
- * <p>The drop is a token-bucket filter ({@code tc qdisc ... tbf}) whose bucket (1 byte) is smaller than
- * any packet, on the egress of both ends of the link: the tbf drops packets larger than its bucket. Needs
- * root (CAP_NET_ADMIN and CAP_SYS_ADMIN), {@code ip} and {@code tc} from iproute2, and a kernel with
- * network namespaces, veth and the tbf scheduler.
+ * <p>The drop is a token-bucket filter ({@code tc qdisc ... tbf}) whose bucket (1 byte) is smaller
+ * than any packet, on the egress of both ends of the link: the tbf drops packets larger than its
+ * bucket. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN), {@code ip} and {@code tc} from iproute2,
+ * and a kernel with network namespaces, veth and the tbf scheduler.
  */
 final class IsolatedNetwork implements AutoCloseable {
-  private static final List<String> DROP_ALL = List.of("root", "tbf", "rate", "1kbit", "burst", "1", "latency",
-      "1ms");
+  private static final List<String> DROP_ALL =
+      List.of("root", "tbf", "rate", "1kbit", "burst", "1", "latency", "1ms");
 
   private final String namespace;
   private final String hostClusterLink;
@@ -45,11 +45,15 @@ final class IsolatedNetwork implements AutoCloseable {
     this.nodeClientAddress = "10." + octet2 + "." + (octet3 + 1) + ".2";
   }
 
-  /** Creates the namespace and both links; fails with the command and its output when that is impossible. */
+  /**
+   * Creates the namespace and both links; fails with the command and its output when that is
+   * impossible.
+   */
   static IsolatedNetwork create() throws IOException, InterruptedException {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String id = Integer.toHexString(0x100000 + random.nextInt(0xEFFFFF));
-    IsolatedNetwork network = new IsolatedNetwork(id, 64 + random.nextInt(64), 2 * random.nextInt(120));
+    IsolatedNetwork network =
+        new IsolatedNetwork(id, 64 + random.nextInt(64), 2 * random.nextInt(120));
     try {
       network.setUp();
     } catch (IOException | RuntimeException failed) {
@@ -96,7 +100,10 @@ final class IsolatedNetwork implements AutoCloseable {
     return nodeClusterAddress;
   }
 
-  /** The isolated node's address for clients, reachable from the host whether or not the cluster link is cut. */
+  /**
+   * The isolated node's address for clients, reachable from the host whether or not the cluster
+   * link is cut.
+   */
   String nodeClientAddress() {
     return nodeClientAddress;
   }
@@ -140,7 +147,8 @@ final class IsolatedNetwork implements AutoCloseable {
       process.destroyForcibly();
       throw new IOException("`" + line + "` did not finish within 10 s");
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (process.exitValue() != 0) {
       throw new IOException("`" + line + "` exited with " + process.exitValue() + ": " + output);
     }
@@ -153,7 +161,8 @@ final class IsolatedNetwork implements AutoCloseable {
       quietly("tc", "qdisc", "del", "dev", hostClusterLink, "root");
     }
     quietly("ip", "netns", "del", namespace);
-    // Deleting the namespace deletes the veth ends in it, and with them their peers; these are for the case
+    // Deleting the namespace deletes the veth ends in it, and with them their peers; these are for
+    // the case
     // where the namespace was never created or a link was left behind.
     quietly("ip", "link", "del", hostClusterLink);
     quietly("ip", "link", "del", hostClientLink);

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * What became of every message the load sent: the answers its sender got ({@code ack} or {@code error}
- * with {@code ref}) and how many times its target received it. Filled from the clients' event loops;
- * read after the run.
+ * What became of every message the load sent: the answers its sender got ({@code ack} or {@code
+ * error} with {@code ref}) and how many times its target received it. Filled from the clients'
+ * event loops; read after the run.
  */
 final class Ledger {
   static final String ACK = "ack";
@@ -26,17 +26,24 @@ final class Ledger {
     final String id;
     final String from;
     final String to;
+
     /** The sender's connection: its n-th login. */
     final int gen;
+
     final long seq;
     final long sentAt = System.nanoTime();
     final AtomicInteger answers = new AtomicInteger();
     final AtomicInteger receipts = new AtomicInteger();
     volatile String outcome;
     volatile long answeredAt;
+
     /** When the target first received it; 0 when it never did. */
     volatile long receivedAt;
-    /** The close status of the sender's connection, when it closed before any answer came; 0 otherwise. */
+
+    /**
+     * The close status of the sender's connection, when it closed before any answer came; 0
+     * otherwise.
+     */
     volatile int senderClosed;
 
     Sent(String id, String from, String to, int gen, long seq) {
@@ -53,8 +60,20 @@ final class Ledger {
 
     @Override
     public String toString() {
-      return id + " " + from + "#" + gen + "->" + to + " outcome=" + outcome + " answers=" + answers + " receipts="
-          + receipts + (senderClosed != 0 ? " senderClosed=" + senderClosed : "");
+      return id
+          + " "
+          + from
+          + "#"
+          + gen
+          + "->"
+          + to
+          + " outcome="
+          + outcome
+          + " answers="
+          + answers
+          + " receipts="
+          + receipts
+          + (senderClosed != 0 ? " senderClosed=" + senderClosed : "");
     }
   }
 
@@ -97,7 +116,8 @@ final class Ledger {
       return;
     }
     if (!message.to.equals(receiver) || !message.from.equals(frame.getString("from"))) {
-      problem("misrouted: " + message + " reached " + receiver + " from " + frame.getString("from"));
+      problem(
+          "misrouted: " + message + " reached " + receiver + " from " + frame.getString("from"));
     }
     if (message.receipts.get() == 0) {
       message.receivedAt = System.nanoTime();
@@ -105,7 +125,8 @@ final class Ledger {
     if (message.receipts.incrementAndGet() > 1) {
       problem("received more than once: " + message);
     }
-    // Order holds per sender connection and target: seqs of one (sender, connection, target) only grow.
+    // Order holds per sender connection and target: seqs of one (sender, connection, target) only
+    // grow.
     String stream = message.from + "#" + message.gen + ">" + receiver;
     Long before = lastSeq.put(stream, message.seq);
     if (before != null && before >= message.seq) {
@@ -151,7 +172,9 @@ final class Ledger {
 
   /** Acked messages whose target has not received them (yet). */
   long ackedNotReceived() {
-    return sent.values().stream().filter(m -> ACK.equals(m.outcome) && m.receipts.get() == 0).count();
+    return sent.values().stream()
+        .filter(m -> ACK.equals(m.outcome) && m.receipts.get() == 0)
+        .count();
   }
 
   /** The figures of the messages {@code which} selects. */
@@ -172,23 +195,35 @@ final class Ledger {
     int peerUnavailable;
     int deliveryFailed;
     final Map<String, Integer> otherErrors = new TreeMap<>();
+
     /** No answer, because the sender's own connection closed first: by close status. */
     final Map<Integer, Integer> senderClosed = new TreeMap<>();
+
     /** Of those, how many the target received all the same. */
     int senderClosedButReceived;
+
     /** The same by close status. */
     final Map<Integer, Integer> senderClosedReceived = new TreeMap<>();
+
     /** No answer although the sender's connection stayed open: silently dropped. */
     int unansweredOpen;
+
     int answeredTwice;
     int received;
     int receivedTwice;
+
     /** Acked, but the target never received it: lost. */
     int ackedNotReceived;
-    /** Answered with an error, and received all the same (allowed for a write nobody confirmed in time). */
+
+    /**
+     * Answered with an error, and received all the same (allowed for a write nobody confirmed in
+     * time).
+     */
     int refusedButReceived;
+
     /** Of those, the longest time from the send to the receipt, in ms. */
     long refusedButReceivedMaxDelayMs;
+
     final List<Sent> lostExamples = new ArrayList<>();
 
     void add(Sent message) {
@@ -231,8 +266,9 @@ final class Ledger {
       }
       if (message.receipts.get() > 0) {
         refusedButReceived++;
-        refusedButReceivedMaxDelayMs = Math.max(refusedButReceivedMaxDelayMs,
-            (message.receivedAt - message.sentAt) / 1_000_000);
+        refusedButReceivedMaxDelayMs =
+            Math.max(
+                refusedButReceivedMaxDelayMs, (message.receivedAt - message.sentAt) / 1_000_000);
       }
     }
 
@@ -253,14 +289,37 @@ final class Ledger {
 
     @Override
     public String toString() {
-      return "sent " + sent + ", acked " + acked + ", peer-unavailable " + peerUnavailable + ", delivery-failed "
-          + deliveryFailed + (otherErrors.isEmpty() ? "" : ", other errors " + otherErrors)
-          + ", unanswered because the sender's connection closed " + senderClosed
-          + " (of which received " + senderClosedButReceived + ")"
-          + ", received " + received + ", lost " + lost() + " (acked-not-received " + ackedNotReceived
-          + ", unanswered-on-open-connection " + unansweredOpen + "), duplicates " + receivedTwice
-          + ", answered twice " + answeredTwice + ", refused-but-received " + refusedButReceived
-          + (refusedButReceived > 0 ? " (received up to " + refusedButReceivedMaxDelayMs + " ms after the send)" : "");
+      return "sent "
+          + sent
+          + ", acked "
+          + acked
+          + ", peer-unavailable "
+          + peerUnavailable
+          + ", delivery-failed "
+          + deliveryFailed
+          + (otherErrors.isEmpty() ? "" : ", other errors " + otherErrors)
+          + ", unanswered because the sender's connection closed "
+          + senderClosed
+          + " (of which received "
+          + senderClosedButReceived
+          + ")"
+          + ", received "
+          + received
+          + ", lost "
+          + lost()
+          + " (acked-not-received "
+          + ackedNotReceived
+          + ", unanswered-on-open-connection "
+          + unansweredOpen
+          + "), duplicates "
+          + receivedTwice
+          + ", answered twice "
+          + answeredTwice
+          + ", refused-but-received "
+          + refusedButReceived
+          + (refusedButReceived > 0
+              ? " (received up to " + refusedButReceivedMaxDelayMs + " ms after the send)"
+              : "");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.signaling.node.reliability;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,16 +16,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A signaling node in a JVM of its own, started from the packaged jar like {@code ChildNode}, but on an
- * HTTP port the test chooses (so that a restarted node comes back on the same address), optionally inside
- * a network namespace ({@code ip netns exec}), and with its client-facing address given by the test.
+ * A signaling node in a JVM of its own, started from the packaged jar like {@code ChildNode}, but
+ * on an HTTP port the test chooses (so that a restarted node comes back on the same address),
+ * optionally inside a network namespace ({@code ip netns exec}), and with its client-facing address
+ * given by the test.
  */
 final class NodeProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final Process process;
@@ -41,22 +46,32 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java -jar signaling-node.jar} with {@code settings} as environment variables, behind
-   * {@code prefix} (for example {@code ip netns exec NS}). Clients reach it at {@code host:httpPort}.
+   * Starts {@code java -jar signaling-node.jar} with {@code settings} as environment variables,
+   * behind {@code prefix} (for example {@code ip netns exec NS}). Clients reach it at {@code
+   * host:httpPort}.
    */
-  static NodeProcess start(String name, List<String> prefix, String host, int httpPort, Map<String, String> settings)
+  static NodeProcess start(
+      String name, List<String> prefix, String host, int httpPort, Map<String, String> settings)
       throws IOException {
     String jar = System.getProperty("signaling.jar");
     if (jar == null || !new File(jar).isFile()) {
-      throw new IllegalStateException("system property signaling.jar must name the packaged node jar; got " + jar);
+      throw new IllegalStateException(
+          "system property signaling.jar must name the packaged node jar; got " + jar);
     }
     Path log = Path.of("target", "child-nodes", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        // Assertions on, as in the tests' own JVM: a state touched off its event loop fails loudly.
-        "-ea:dev.signaling...", "-jar", jar));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            // Assertions on, as in the tests' own JVM: a state touched off its event loop fails
+            // loudly.
+            "-ea:dev.signaling...",
+            "-jar",
+            jar));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = new HashMap<>();
     env.put("VERTICLE_INSTANCES", "1");
     env.put("HTTP_HOST", host);
@@ -96,23 +111,29 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** GET {@code path}; the response, or empty when the node does not answer within two seconds. */
-  java.util.Optional<HttpResponse<String>> get(String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
-        .timeout(Duration.ofSeconds(2)).GET().build();
+  Optional<HttpResponse<String>> get(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     try {
-      return java.util.Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException notAnswering) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted");
     }
   }
 
-  /** The members of its cluster as the node counts them (/health/live); -1 when it does not answer. */
+  /**
+   * The members of its cluster as the node counts them (/health/live); -1 when it does not answer.
+   */
   int clusterMembers() {
-    return get("/health/live").map(live -> new io.vertx.core.json.JsonObject(live.body())
-        .getInteger("clusterMembers", -1)).orElse(-1);
+    return get("/health/live")
+        .map(live -> new JsonObject(live.body()).getInteger("clusterMembers", -1))
+        .orElse(-1);
   }
 
   /** SIGTERM: the node drains and exits. */
@@ -137,11 +158,16 @@ final class NodeProcess implements AutoCloseable {
 
   OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    int exit =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     if (exit != 0) {
       throw new IOException("kill -" + signal + " exited with " + exit);
     }
@@ -173,11 +199,11 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * The first of {@code count} consecutive ports, all free on the loopback now, from a range away from the
-   * Hazelcast default (5701) that the other tests' clusters use.
+   * The first of {@code count} consecutive ports, all free on the loopback now, from a range away
+   * from the Hazelcast default (5701) that the other tests' clusters use.
    */
   static int freePortRange(int count) throws IOException {
-    java.util.Random random = new java.util.Random();
+    Random random = new Random();
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 20000 + random.nextInt(20000);
       boolean free = true;

@@ -12,8 +12,10 @@ import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +28,12 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three nodes, each in a JVM of its own, restarted one after the other as an orchestrator would: SIGTERM
- * (the node drains: {@code go-away}, close 1001), exit, a new JVM on the same ports, and on to the next
- * node once the cluster is ready again. Meanwhile 150 users keep exchanging call-setup messages; those sent
- * away reconnect to another node after {@code reconnectAfterMs}. Nothing between connected users is lost
- * or duplicated, and every message is answered: an {@code ack}, or {@code peer-unavailable} when its
- * target was in the middle of its own reconnect.
+ * Three nodes, each in a JVM of its own, restarted one after the other as an orchestrator would:
+ * SIGTERM (the node drains: {@code go-away}, close 1001), exit, a new JVM on the same ports, and on
+ * to the next node once the cluster is ready again. Meanwhile 150 users keep exchanging call-setup
+ * messages; those sent away reconnect to another node after {@code reconnectAfterMs}. Nothing
+ * between connected users is lost or duplicated, and every message is answered: an {@code ack}, or
+ * {@code peer-unavailable} when its target was in the middle of its own reconnect.
  */
 class RollingRestartIT {
   private static final int USERS = 150;
@@ -46,8 +48,10 @@ class RollingRestartIT {
     int clusterBase = NodeProcess.freePortRange(30);
     int[] clusterPorts = {clusterBase, clusterBase + 10, clusterBase + 20};
     int[] httpPorts = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
-    String members = java.util.Arrays.stream(clusterPorts).mapToObj(port -> "127.0.0.1:" + port)
-        .collect(Collectors.joining(","));
+    String members =
+        Arrays.stream(clusterPorts)
+            .mapToObj(port -> "127.0.0.1:" + port)
+            .collect(Collectors.joining(","));
     NodeProcess[] nodes = new NodeProcess[3];
     List<NodeProcess> everyProcess = new ArrayList<>();
     Vertx clientVertx = Vertx.vertx();
@@ -64,22 +68,34 @@ class RollingRestartIT {
       }
 
       Ledger ledger = new Ledger();
-      load = new CallLoad(clientVertx, ledger, "r", USERS, ROOM_SIZE, (user, previous, attempt) -> {
-        if (previous == null) {
-          return endpoints.get(user.index % 3);
-        }
-        // Another node than the one that sent the client away; on a failed attempt, the next one.
-        int skip = endpoints.indexOf(previous);
-        List<Endpoint> others = new ArrayList<>(endpoints);
-        others.remove(skip);
-        return others.get((user.index + attempt) % 2);
-      }, 150, 450, Duration.ofSeconds(40));
+      load =
+          new CallLoad(
+              clientVertx,
+              ledger,
+              "r",
+              USERS,
+              ROOM_SIZE,
+              (user, previous, attempt) -> {
+                if (previous == null) {
+                  return endpoints.get(user.index % 3);
+                }
+                // Another node than the one that sent the client away; on a failed attempt, the
+                // next one.
+                int skip = endpoints.indexOf(previous);
+                List<Endpoint> others = new ArrayList<>(endpoints);
+                others.remove(skip);
+                return others.get((user.index + attempt) % 2);
+              },
+              150,
+              450,
+              Duration.ofSeconds(40));
       CallLoad running = load;
       load.connectAll(50, Duration.ofSeconds(30));
       load.startSending();
       awaitBursts(load.users(), 3, Duration.ofSeconds(30));
 
-      // A few users leave for good: at the end they must be unavailable, not resurrected by a migration.
+      // A few users leave for good: at the end they must be unavailable, not resurrected by a
+      // migration.
       List<User> leavers = load.users().stream().filter(user -> user.index % 25 == 7).toList();
       for (User leaver : leavers) {
         TestCluster.await(load.leaveForGood(leaver));
@@ -88,43 +104,66 @@ class RollingRestartIT {
       List<String> restarts = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         int node = i;
-        List<User> onNode = load.users().stream()
-            .filter(user -> CallLoad.back(user) && user.endpoint.equals(endpoints.get(node))).toList();
+        List<User> onNode =
+            load.users().stream()
+                .filter(user -> CallLoad.back(user) && user.endpoint.equals(endpoints.get(node)))
+                .toList();
         Map<User, Integer> goAwaysBefore = new HashMap<>();
         onNode.forEach(user -> goAwaysBefore.put(user, user.goAways.get()));
         long terminated = System.nanoTime();
         nodes[i].terminate();
         OptionalInt exit = nodes[i].awaitExit(Duration.ofSeconds(DRAIN_SECONDS + 5 + 2));
         long exitedMs = millis(System.nanoTime() - terminated);
-        assertThat(exit).as("node " + i + " exits 0 after its drain; see " + nodes[i].log()).hasValue(0);
+        assertThat(exit)
+            .as("node " + i + " exits 0 after its drain; see " + nodes[i].log())
+            .hasValue(0);
         for (User user : onNode) {
-          assertThat(user.goAways.get()).as(user.name + " was sent away").isGreaterThan(goAwaysBefore.get(user));
+          assertThat(user.goAways.get())
+              .as(user.name + " was sent away")
+              .isGreaterThan(goAwaysBefore.get(user));
           assertThat(user.closeCodes).as(user.name + "'s close status").contains(1001);
         }
         nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 2);
         everyProcess.add(nodes[i]);
         awaitAllReady(nodes, Duration.ofSeconds(60));
         long readyMs = millis(System.nanoTime() - terminated);
-        Poll.until(() -> running.users().stream().allMatch(user -> user.abandoned || CallLoad.back(user)),
-            Duration.ofSeconds(30), "every user is back after node " + node + "'s restart");
-        restarts.add("node " + i + ": " + onNode.size() + " clients sent away, exit 0 after " + exitedMs
-            + " ms, restarted and cluster ready after " + readyMs + " ms");
+        Poll.until(
+            () -> running.users().stream().allMatch(user -> user.abandoned || CallLoad.back(user)),
+            Duration.ofSeconds(30),
+            "every user is back after node " + node + "'s restart");
+        restarts.add(
+            "node "
+                + i
+                + ": "
+                + onNode.size()
+                + " clients sent away, exit 0 after "
+                + exitedMs
+                + " ms, restarted and cluster ready after "
+                + readyMs
+                + " ms");
       }
-      Measurements.record("rolling restart (DRAIN_SECONDS=" + DRAIN_SECONDS + "): " + String.join("; ", restarts));
+      Measurements.record(
+          "rolling restart (DRAIN_SECONDS=" + DRAIN_SECONDS + "): " + String.join("; ", restarts));
 
-      awaitBursts(load.users().stream().filter(user -> !user.abandoned).toList(), 3, Duration.ofSeconds(30));
+      awaitBursts(
+          load.users().stream().filter(user -> !user.abandoned).toList(),
+          3,
+          Duration.ofSeconds(30));
       load.stopSending();
       load.settle(Duration.ofSeconds(15));
       CallLoad.awaitReceipts(ledger, Duration.ofSeconds(5));
 
       // Everyone is where the clients say: reachable, in its room, and the leavers nowhere.
-      SignalingClient prober = TestCluster.await(SignalingClient.connect(clientVertx, "127.0.0.1", httpPorts[0]));
+      SignalingClient prober =
+          TestCluster.await(SignalingClient.connect(clientVertx, "127.0.0.1", httpPorts[0]));
       TestCluster.await(prober.login("r-prober"));
       prober.stopRecording();
-      Map<String, String> sweep = TestCluster.await(CallLoad.probe(prober,
-          load.users().stream().map(user -> user.name).toList()));
+      Map<String, String> sweep =
+          TestCluster.await(
+              CallLoad.probe(prober, load.users().stream().map(user -> user.name).toList()));
       for (User user : load.users()) {
-        assertThat(sweep.get(user.name)).as("a message to " + user.name)
+        assertThat(sweep.get(user.name))
+            .as("a message to " + user.name)
             .isEqualTo(user.abandoned ? Ledger.PEER_UNAVAILABLE : Ledger.ACK);
       }
       for (User user : load.users()) {
@@ -132,22 +171,43 @@ class RollingRestartIT {
           continue;
         }
         JsonObject joined = TestCluster.await(user.client.join(user.room));
-        Set<String> expected = load.users().stream().filter(other -> other.room.equals(user.room) && !other.abandoned)
-            .map(other -> other.name).collect(Collectors.toSet());
-        assertThat(joined.getJsonArray("users").stream().map(String::valueOf).collect(Collectors.toSet()))
-            .as(user.name + "'s room " + user.room).isEqualTo(expected);
+        Set<String> expected =
+            load.users().stream()
+                .filter(other -> other.room.equals(user.room) && !other.abandoned)
+                .map(other -> other.name)
+                .collect(Collectors.toSet());
+        assertThat(
+                joined.getJsonArray("users").stream()
+                    .map(String::valueOf)
+                    .collect(Collectors.toSet()))
+            .as(user.name + "'s room " + user.room)
+            .isEqualTo(expected);
       }
 
       Ledger.Tally all = ledger.tally(message -> true);
-      Ledger.Tally betweenConnected = ledger.tally(message -> message.answers.get() > 0
-          && !running.user(message.from).offlineDuring(message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS)
-          && !running.user(message.to).offlineDuring(message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS));
+      Ledger.Tally betweenConnected =
+          ledger.tally(
+              message ->
+                  message.answers.get() > 0
+                      && !running
+                          .user(message.from)
+                          .offlineDuring(
+                              message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS)
+                      && !running
+                          .user(message.to)
+                          .offlineDuring(
+                              message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS));
       Ledger.Tally toLeavers = ledger.tally(message -> running.user(message.to).abandoned);
-      long falseUnavailable = ledger.all().stream()
-          .filter(message -> Ledger.PEER_UNAVAILABLE.equals(message.outcome))
-          .filter(message -> !running.user(message.to).offlineDuring(message.sentAt - SLOP_NANOS,
-              message.answeredAt + SLOP_NANOS))
-          .count();
+      long falseUnavailable =
+          ledger.all().stream()
+              .filter(message -> Ledger.PEER_UNAVAILABLE.equals(message.outcome))
+              .filter(
+                  message ->
+                      !running
+                          .user(message.to)
+                          .offlineDuring(
+                              message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS))
+              .count();
       List<Long> reconnectMs = new ArrayList<>();
       for (User user : load.users()) {
         for (long[] interval : user.offlineIntervals()) {
@@ -158,37 +218,69 @@ class RollingRestartIT {
       }
       long durationMs = millis(System.nanoTime() - testStart);
       Measurements.record("rolling restart: all messages: " + all);
-      Measurements.record("rolling restart: between users both connected from send to answer: " + betweenConnected);
-      Measurements.record("rolling restart: to the " + leavers.size() + " users who left for good: " + toLeavers);
-      Measurements.record("rolling restart: " + reconnectMs.size() + " reconnects, go-away to login-ok "
-          + reconnectMs.stream().mapToLong(Long::longValue).min().orElse(0) + "-"
-          + reconnectMs.stream().mapToLong(Long::longValue).max().orElse(0) + " ms (mean "
-          + Math.round(reconnectMs.stream().mapToLong(Long::longValue).average().orElse(0)) + " ms); "
-          + "peer-unavailable while the target was online: " + falseUnavailable + "; reconnect failures: "
-          + load.reconnectFailures() + "; test took " + durationMs + " ms");
+      Measurements.record(
+          "rolling restart: between users both connected from send to answer: " + betweenConnected);
+      Measurements.record(
+          "rolling restart: to the " + leavers.size() + " users who left for good: " + toLeavers);
+      Measurements.record(
+          "rolling restart: "
+              + reconnectMs.size()
+              + " reconnects, go-away to login-ok "
+              + reconnectMs.stream().mapToLong(Long::longValue).min().orElse(0)
+              + "-"
+              + reconnectMs.stream().mapToLong(Long::longValue).max().orElse(0)
+              + " ms (mean "
+              + Math.round(reconnectMs.stream().mapToLong(Long::longValue).average().orElse(0))
+              + " ms); "
+              + "peer-unavailable while the target was online: "
+              + falseUnavailable
+              + "; reconnect failures: "
+              + load.reconnectFailures()
+              + "; test took "
+              + durationMs
+              + " ms");
 
       // Every property is checked, and a failure lists all that do not hold.
       SoftAssertions softly = new SoftAssertions();
       softly.assertThat(ledger.problems()).as("problems seen during the run").isEmpty();
       softly.assertThat(betweenConnected.sent).isPositive();
-      softly.assertThat(betweenConnected.acked).as("every message between connected users acked: " + betweenConnected)
+      softly
+          .assertThat(betweenConnected.acked)
+          .as("every message between connected users acked: " + betweenConnected)
           .isEqualTo(betweenConnected.sent);
-      softly.assertThat(betweenConnected.received).as("every message between connected users received")
+      softly
+          .assertThat(betweenConnected.received)
+          .as("every message between connected users received")
           .isEqualTo(betweenConnected.sent);
       softly.assertThat(all.receivedTwice).as("duplicates").isZero();
       softly.assertThat(all.answeredTwice).as("messages answered twice").isZero();
-      softly.assertThat(all.otherErrors).as("errors other than peer-unavailable and delivery-failed").isEmpty();
-      softly.assertThat(all.peerUnavailable).as("messages to users in the middle of a reconnect refused").isPositive();
+      softly
+          .assertThat(all.otherErrors)
+          .as("errors other than peer-unavailable and delivery-failed")
+          .isEmpty();
+      softly
+          .assertThat(all.peerUnavailable)
+          .as("messages to users in the middle of a reconnect refused")
+          .isPositive();
       softly.assertThat(falseUnavailable).as("peer-unavailable for a user who was online").isZero();
       softly.assertThat(load.reconnectFailures()).isZero();
-      softly.assertThat(all.lost()).as("lost: acked but never received, or unanswered on an open connection: "
-          + load.describe(all.lostExamples)).isZero();
-      // A client that leaves closes its own connection (1000) and cannot expect answers; a client sent away
-      // (1001) did nothing wrong, and every message it sent must be answered before the node closes it.
-      softly.assertThat(all.senderClosed.getOrDefault(1001, 0))
-          .as("messages left without ack or error because the node sent their sender away (1001) with the "
-              + "answer still due; the target received " + all.senderClosedReceived.getOrDefault(1001, 0)
-              + " of them")
+      softly
+          .assertThat(all.lost())
+          .as(
+              "lost: acked but never received, or unanswered on an open connection: "
+                  + load.describe(all.lostExamples))
+          .isZero();
+      // A client that leaves closes its own connection (1000) and cannot expect answers; a client
+      // sent away
+      // (1001) did nothing wrong, and every message it sent must be answered before the node closes
+      // it.
+      softly
+          .assertThat(all.senderClosed.getOrDefault(1001, 0))
+          .as(
+              "messages left without ack or error because the node sent their sender away (1001) with the "
+                  + "answer still due; the target received "
+                  + all.senderClosedReceived.getOrDefault(1001, 0)
+                  + " of them")
           .isZero();
       softly.assertAll();
     } finally {
@@ -202,27 +294,49 @@ class RollingRestartIT {
     }
   }
 
-  private static NodeProcess start(String clusterName, String members, int clusterPort, int httpPort, int index,
-      int generation) throws java.io.IOException {
-    return NodeProcess.start("rolling-n" + index + "-" + generation, List.of(), "127.0.0.1", httpPort, Map.of(
-        "CLUSTER_NAME", clusterName,
-        "CLUSTER_PORT", Integer.toString(clusterPort),
-        "CLUSTER_MEMBERS", members,
-        "DRAIN_SECONDS", Integer.toString(DRAIN_SECONDS)));
+  private static NodeProcess start(
+      String clusterName, String members, int clusterPort, int httpPort, int index, int generation)
+      throws IOException {
+    return NodeProcess.start(
+        "rolling-n" + index + "-" + generation,
+        List.of(),
+        "127.0.0.1",
+        httpPort,
+        Map.of(
+            "CLUSTER_NAME",
+            clusterName,
+            "CLUSTER_PORT",
+            Integer.toString(clusterPort),
+            "CLUSTER_MEMBERS",
+            members,
+            "DRAIN_SECONDS",
+            Integer.toString(DRAIN_SECONDS)));
   }
 
-  /** Every node answers ready: it has joined, the cluster is safe (backups in place), and it takes clients. */
+  /**
+   * Every node answers ready: it has joined, the cluster is safe (backups in place), and it takes
+   * clients.
+   */
   private static void awaitAllReady(NodeProcess[] nodes, Duration timeout) {
-    Poll.until(() -> {
-      for (NodeProcess node : nodes) {
-        if (!node.isAlive()) {
-          throw new AssertionError(node.name() + " exited; see " + node.log());
-        }
-      }
-      return java.util.Arrays.stream(nodes).allMatch(node -> node.get("/health/ready")
-          .filter(ready -> ready.statusCode() == 200)
-          .map(ready -> new JsonObject(ready.body()).getInteger("clusterMembers", -1) == nodes.length)
-          .orElse(false));
-    }, timeout, "every node is ready, in one cluster of " + nodes.length);
+    Poll.until(
+        () -> {
+          for (NodeProcess node : nodes) {
+            if (!node.isAlive()) {
+              throw new AssertionError(node.name() + " exited; see " + node.log());
+            }
+          }
+          return Arrays.stream(nodes)
+              .allMatch(
+                  node ->
+                      node.get("/health/ready")
+                          .filter(ready -> ready.statusCode() == 200)
+                          .map(
+                              ready ->
+                                  new JsonObject(ready.body()).getInteger("clusterMembers", -1)
+                                      == nodes.length)
+                          .orElse(false));
+        },
+        timeout,
+        "every node is ready, in one cluster of " + nodes.length);
   }
 }

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The room tests on one node with four event loops, the members' connections spread over them: room events
- * are written from the rooms' own context to sessions on every loop.
+ * The room tests on one node with four event loops, the members' connections spread over them: room
+ * events are written from the rooms' own context to sessions on every loop.
  */
 class FourLoopRoomTest extends RoomTests {
   @Override

@@ -5,13 +5,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The room registry contract on a real two-member Hazelcast cluster, each side using its own member. */
+/**
+ * The room registry contract on a real two-member Hazelcast cluster, each side using its own
+ * member.
+ */
 class HazelcastRoomRegistryTest extends RoomRegistryContractTest {
   private static TestCluster cluster;
 
   @BeforeAll
   static void startCluster() {
-    // Without the oldest member's sweep, which would remove the members these tests put on made-up nodes.
+    // Without the oldest member's sweep, which would remove the members these tests put on made-up
+    // nodes.
     cluster = TestCluster.start(true, 2, Map.of("PRESENCE_RECONCILE_SECONDS", "3600"));
   }
 

@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Room fan-out rate: a 100-member room spread over three clustered nodes, a few members sending room
- * messages with a bounded window of unacknowledged ones, every other member counting what it receives.
- * Nodes and clients share this JVM and the machine's cores, so the figure is a floor for the nodes.
+ * Room fan-out rate: a 100-member room spread over three clustered nodes, a few members sending
+ * room messages with a bounded window of unacknowledged ones, every other member counting what it
+ * receives. Nodes and clients share this JVM and the machine's cores, so the figure is a floor for
+ * the nodes.
  *
- * <p>Not part of the test suite (no assertion on time); run it with
- * {@code mvn -pl signaling-node -am test -Dtest=RoomFanOutBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Not part of the test suite (no assertion on time); run it with {@code mvn -pl signaling-node
+ * -am test -Dtest=RoomFanOutBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class RoomFanOutBenchmark {
   private static final int MEMBERS = Integer.getInteger("members", 100);
@@ -38,11 +39,14 @@ class RoomFanOutBenchmark {
       for (int i = 0; i < MEMBERS; i++) {
         SignalingClient member = cluster.login("member-" + i, i % 3);
         await(member.join("bench"));
-        member.stopRecording().onMessage(frame -> {
-          if ("bench".equals(frame.getString("type"))) {
-            received.incrementAndGet();
-          }
-        });
+        member
+            .stopRecording()
+            .onMessage(
+                frame -> {
+                  if ("bench".equals(frame.getString("type"))) {
+                    received.incrementAndGet();
+                  }
+                });
         members.add(member);
       }
       long expected = (long) SENDERS * MESSAGES_PER_SENDER * (MEMBERS - 1);
@@ -54,14 +58,25 @@ class RoomFanOutBenchmark {
         senders.add(send(members.get(s), payload));
       }
       senders.forEach(sender -> await(sender));
-      Poll.until(() -> received.get() >= expected, Duration.ofMinutes(5), "every member receives every message");
+      Poll.until(
+          () -> received.get() >= expected,
+          Duration.ofMinutes(5),
+          "every member receives every message");
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
       long perSecond = expected * 1000 / Math.max(1, elapsed.toMillis());
-      Measurements.record(String.format("room fan-out: %d members over 3 nodes, %d senders x %d messages, window %d:"
-              + " %d deliveries in %d ms = %d deliveries/s (%d room messages/s)", MEMBERS, SENDERS,
-          MESSAGES_PER_SENDER, WINDOW, expected, elapsed.toMillis(), perSecond,
-          (long) SENDERS * MESSAGES_PER_SENDER * 1000 / Math.max(1, elapsed.toMillis())));
+      Measurements.record(
+          String.format(
+              "room fan-out: %d members over 3 nodes, %d senders x %d messages, window %d:"
+                  + " %d deliveries in %d ms = %d deliveries/s (%d room messages/s)",
+              MEMBERS,
+              SENDERS,
+              MESSAGES_PER_SENDER,
+              WINDOW,
+              expected,
+              elapsed.toMillis(),
+              perSecond,
+              (long) SENDERS * MESSAGES_PER_SENDER * 1000 / Math.max(1, elapsed.toMillis())));
     }
   }
 
@@ -71,22 +86,26 @@ class RoomFanOutBenchmark {
     AtomicLong sent = new AtomicLong();
     AtomicLong acked = new AtomicLong();
     Runnable[] next = new Runnable[1];
-    next[0] = () -> {
-      long n;
-      while ((n = sent.get()) < MESSAGES_PER_SENDER && n - acked.get() < WINDOW) {
-        if (!sent.compareAndSet(n, n + 1)) {
-          continue;
-        }
-        sender.request(new JsonObject().put("type", "bench").put("room", "bench").put("text", payload))
-            .onComplete(ack -> {
-              if (acked.incrementAndGet() == MESSAGES_PER_SENDER) {
-                done.tryComplete();
-              } else {
-                next[0].run();
-              }
-            });
-      }
-    };
+    next[0] =
+        () -> {
+          long n;
+          while ((n = sent.get()) < MESSAGES_PER_SENDER && n - acked.get() < WINDOW) {
+            if (!sent.compareAndSet(n, n + 1)) {
+              continue;
+            }
+            sender
+                .request(
+                    new JsonObject().put("type", "bench").put("room", "bench").put("text", payload))
+                .onComplete(
+                    ack -> {
+                      if (acked.incrementAndGet() == MESSAGES_PER_SENDER) {
+                        done.tryComplete();
+                      } else {
+                        next[0].run();
+                      }
+                    });
+          }
+        };
     next[0].run();
     return done.future();
   }

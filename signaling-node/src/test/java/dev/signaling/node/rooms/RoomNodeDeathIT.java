@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A node in its own JVM is killed: its members leave their rooms once, everyone else's membership stays. */
+/**
+ * A node in its own JVM is killed: its members leave their rooms once, everyone else's membership
+ * stays.
+ */
 class RoomNodeDeathIT {
 
   @Test
@@ -35,31 +38,52 @@ class RoomNodeDeathIT {
       victim.kill();
       long killed = System.nanoTime();
       for (SignalingClient survivor : List.of(alice, bob)) {
-        survivor.await(frame -> "presence".equals(frame.getString("type")) && "doomed".equals(frame.getString("name"))
-            && !frame.getBoolean("online"), Duration.ofSeconds(15));
+        survivor.await(
+            frame ->
+                "presence".equals(frame.getString("type"))
+                    && "doomed".equals(frame.getString("name"))
+                    && !frame.getBoolean("online"),
+            Duration.ofSeconds(15));
       }
-      Measurements.record("kill -9: room members told of the departure after "
-          + Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms");
+      Measurements.record(
+          "kill -9: room members told of the departure after "
+              + Duration.ofNanos(System.nanoTime() - killed).toMillis()
+              + " ms");
 
-      assertThat(await(cluster.node(0).rooms().get("lobby")).members()).containsOnlyKeys("alice", "bob");
+      assertThat(await(cluster.node(0).rooms().get("lobby")).members())
+          .containsOnlyKeys("alice", "bob");
       for (SignalingClient survivor : List.of(alice, bob)) {
-        Poll.until(() -> survivor.seen().stream().anyMatch(frame -> "peer-left".equals(frame.getString("type"))
-            && "doomed".equals(frame.getString("name")) && "node-failure".equals(frame.getString("reason"))),
-            Duration.ofSeconds(15), "peer-left for doomed reaches " + survivor.name());
+        Poll.until(
+            () ->
+                survivor.seen().stream()
+                    .anyMatch(
+                        frame ->
+                            "peer-left".equals(frame.getString("type"))
+                                && "doomed".equals(frame.getString("name"))
+                                && "node-failure".equals(frame.getString("reason"))),
+            Duration.ofSeconds(15),
+            "peer-left for doomed reaches " + survivor.name());
       }
-      JsonObject ack = await(alice.request(new JsonObject().put("type", "chat").put("room", "lobby")));
+      JsonObject ack =
+          await(alice.request(new JsonObject().put("type", "chat").put("room", "lobby")));
       assertThat(ack.getInteger("delivered")).isEqualTo(1);
       assertThat(bob.await("chat", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
-      // Every survivor reaps the dead node; only one may announce it. A marker's visit orders after any
+      // Every survivor reaps the dead node; only one may announce it. A marker's visit orders after
+      // any
       // duplicate, since a room's events arrive in order.
       SignalingClient marker = cluster.login("marker", 0);
       await(marker.join("lobby"));
       await(marker.leave("lobby"));
       for (SignalingClient survivor : List.of(alice, bob)) {
-        survivor.await(frame -> "marker".equals(frame.getString("name")) && !frame.getBoolean("online"),
+        survivor.await(
+            frame -> "marker".equals(frame.getString("name")) && !frame.getBoolean("online"),
             TestCluster.TIMEOUT);
-        assertThat(survivor.seen()).filteredOn(frame -> "doomed".equals(frame.getString("name"))
-            && Boolean.FALSE.equals(frame.getBoolean("online"))).hasSize(1);
+        assertThat(survivor.seen())
+            .filteredOn(
+                frame ->
+                    "doomed".equals(frame.getString("name"))
+                        && Boolean.FALSE.equals(frame.getBoolean("online")))
+            .hasSize(1);
       }
     }
   }

@@ -34,7 +34,8 @@ abstract class RoomRegistryContractTest {
   @Test
   void membersJoinInOrderAndLeaveOnlyWithTheirOwnSession() {
     String room = room();
-    assertThat(await(registry().join(room, "a", on("n1", "s-a"), NO_LIMIT)).state().version()).isEqualTo(1);
+    assertThat(await(registry().join(room, "a", on("n1", "s-a"), NO_LIMIT)).state().version())
+        .isEqualTo(1);
     JoinOutcome second = await(otherNodesRegistry().join(room, "b", on("n2", "s-b"), NO_LIMIT));
 
     assertThat(second.state().members().keySet()).containsExactly("a", "b");
@@ -50,12 +51,18 @@ abstract class RoomRegistryContractTest {
     await(registry().join(room, "a", on("n1", "s-a"), NO_LIMIT));
     RoomState before = await(registry().join(room, "b", on("n2", "s-b"), NO_LIMIT)).state();
 
-    RoomRestore restore = await(otherNodesRegistry().restore(room,
-        Map.of("a", on("n1", "s-a"), "c", on("n1", "s-c")), before.version()));
+    RoomRestore restore =
+        await(
+            otherNodesRegistry()
+                .restore(
+                    room, Map.of("a", on("n1", "s-a"), "c", on("n1", "s-c")), before.version()));
 
     assertThat(restore.restored()).containsExactly("c");
-    assertThat(restore.state().members()).containsExactly(Map.entry("a", on("n1", "s-a")),
-        Map.entry("b", on("n2", "s-b")), Map.entry("c", on("n1", "s-c")));
+    assertThat(restore.state().members())
+        .containsExactly(
+            Map.entry("a", on("n1", "s-a")),
+            Map.entry("b", on("n2", "s-b")),
+            Map.entry("c", on("n1", "s-c")));
     assertThat(restore.state().version()).isEqualTo(before.version() + 1);
     assertThat(await(registry().get(room))).isEqualTo(restore.state());
   }
@@ -65,8 +72,9 @@ abstract class RoomRegistryContractTest {
     String room = room();
     RoomState newer = await(registry().join(room, "a", on("n2", "s-newer"), NO_LIMIT)).state();
 
-    RoomRestore restore = await(otherNodesRegistry().restore(room, Map.of("a", on("n1", "s-older")),
-        newer.version()));
+    RoomRestore restore =
+        await(
+            otherNodesRegistry().restore(room, Map.of("a", on("n1", "s-older")), newer.version()));
 
     assertThat(restore.restored()).isEmpty();
     assertThat(restore.state()).isEqualTo(newer);
@@ -91,7 +99,8 @@ abstract class RoomRegistryContractTest {
     // The lost room started again from a join elsewhere: version 1.
     await(registry().join(room, "z", on("n2", "s-z"), NO_LIMIT));
 
-    RoomRestore restore = await(otherNodesRegistry().restore(room, Map.of("a", on("n1", "s-a")), 57));
+    RoomRestore restore =
+        await(otherNodesRegistry().restore(room, Map.of("a", on("n1", "s-a")), 57));
 
     assertThat(restore.state().members().keySet()).containsExactly("z", "a");
     assertThat(restore.state().version()).isGreaterThan(57);
@@ -108,12 +117,15 @@ abstract class RoomRegistryContractTest {
     List<RoomState> seen = new CopyOnWriteArrayList<>();
     RoomRegistry.RoomWatch watch = await(otherNodesRegistry().watch(room, seen::add));
 
-    RoomRestore unchanged = await(registry().restore(room, Map.of("a", on("n1", "s-a")), joined.version()));
-    RoomRestore restored = await(registry().restore(room, Map.of("b", on("n1", "s-b")), joined.version()));
+    RoomRestore unchanged =
+        await(registry().restore(room, Map.of("a", on("n1", "s-a")), joined.version()));
+    RoomRestore restored =
+        await(registry().restore(room, Map.of("b", on("n1", "s-b")), joined.version()));
 
     assertThat(unchanged.restored()).isEmpty();
     assertThat(unchanged.state()).isEqualTo(joined);
-    // A watch delivers a room's states in order, so the restore that changed nothing would come first.
+    // A watch delivers a room's states in order, so the restore that changed nothing would come
+    // first.
     Poll.until(() -> !seen.isEmpty(), WAIT, "the watcher sees the restored state");
     assertThat(seen.get(0)).isEqualTo(restored.state());
     assertThat(seen.get(0).members().keySet()).containsExactly("a", "b");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RoomTests {
   static final Duration WAIT = TestCluster.TIMEOUT;
-  static final Map<String, String> CAPS = Map.of("MAX_ROOMS_PER_USER", "3", "MAX_ROOM_MEMBERS", "5");
+  static final Map<String, String> CAPS =
+      Map.of("MAX_ROOMS_PER_USER", "3", "MAX_ROOM_MEMBERS", "5");
   private static final AtomicInteger UNIQUE = new AtomicInteger();
 
   TestCluster cluster;
@@ -95,9 +96,14 @@ abstract class RoomTests {
     assertThat(await(replaced.client.closeFuture())).isEqualTo((short) 1008);
 
     settle(room, stays);
-    assertThat(stays.presence(room)).containsExactly(
-        online(leaves), online(disconnects), online(replaced),
-        offline(leaves), offline(disconnects), offline(replaced));
+    assertThat(stays.presence(room))
+        .containsExactly(
+            online(leaves),
+            online(disconnects),
+            online(replaced),
+            offline(leaves),
+            offline(disconnects),
+            offline(replaced));
     assertThat(await(cluster.node(0).rooms().get(room)).members()).containsOnlyKeys(stays.name);
     assertThat(newLogin.seen()).noneMatch(frame -> "presence".equals(frame.getString("type")));
   }
@@ -114,7 +120,10 @@ abstract class RoomTests {
     }
     settle(room, a, b, c);
 
-    JsonObject ack = await(a.client.request(new JsonObject().put("type", "chat").put("room", room).put("text", "hi")));
+    JsonObject ack =
+        await(
+            a.client.request(
+                new JsonObject().put("type", "chat").put("room", room).put("text", "hi")));
 
     assertThat(ack.getInteger("delivered")).isEqualTo(2);
     for (Member receiver : List.of(b, c)) {
@@ -124,7 +133,9 @@ abstract class RoomTests {
       assertThat(message.getString("text")).isEqualTo("hi");
     }
     // A second message proves the first came once: anything more would have arrived before it.
-    await(a.client.request(new JsonObject().put("type", "chat").put("room", room).put("text", "second")));
+    await(
+        a.client.request(
+            new JsonObject().put("type", "chat").put("room", room).put("text", "second")));
     for (Member receiver : List.of(b, c)) {
       assertThat(receiver.client.await("chat", WAIT).getString("text")).isEqualTo("second");
     }
@@ -138,7 +149,9 @@ abstract class RoomTests {
     member("insider", 0).join(room);
     Member outsider = member("outsider", 1);
 
-    assertRefused(outsider.client.request(new JsonObject().put("type", "chat").put("room", room)), "not-in-room");
+    assertRefused(
+        outsider.client.request(new JsonObject().put("type", "chat").put("room", room)),
+        "not-in-room");
     assertRefused(outsider.client.leave(room), "not-in-room");
   }
 
@@ -199,13 +212,19 @@ abstract class RoomTests {
     List<Future<?>> churn = new ArrayList<>();
     for (int v = 0; v < 2; v++) {
       Member visitor = member("visitor" + v, v + 1);
-      churn.add(visitor.client.join(room).compose(joined -> visitor.client.leave(room))
-          .compose(left -> visitor.client.join(room)).compose(joined -> visitor.client.leave(room)));
+      churn.add(
+          visitor
+              .client
+              .join(room)
+              .compose(joined -> visitor.client.leave(room))
+              .compose(left -> visitor.client.join(room))
+              .compose(joined -> visitor.client.leave(room)));
     }
     churn.forEach(TestCluster::await);
 
     settle(room, observers.toArray(Member[]::new));
-    List<JsonObject> reference = observers.get(0).presence(room).subList(before, observers.get(0).presence(room).size());
+    List<JsonObject> reference =
+        observers.get(0).presence(room).subList(before, observers.get(0).presence(room).size());
     assertThat(reference).hasSize(8);
     for (Member observer : observers) {
       List<JsonObject> seen = observer.presence(room);
@@ -218,17 +237,22 @@ abstract class RoomTests {
   }
 
   /**
-   * Waits until every change so far has reached these members: a marker joins and leaves, and the room's
-   * events arrive in order, so once its departure is seen everything before it has been too. The marker's
-   * own events are then removed from what the members saw.
+   * Waits until every change so far has reached these members: a marker joins and leaves, and the
+   * room's events arrive in order, so once its departure is seen everything before it has been too.
+   * The marker's own events are then removed from what the members saw.
    */
   void settle(String room, Member... members) throws Exception {
     Member marker = member("marker", 0);
     marker.join(room);
     await(marker.client.leave(room));
     for (Member member : members) {
-      member.client.await(frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room"))
-          && marker.name.equals(frame.getString("name")) && !frame.getBoolean("online"), WAIT);
+      member.client.await(
+          frame ->
+              "presence".equals(frame.getString("type"))
+                  && room.equals(frame.getString("room"))
+                  && marker.name.equals(frame.getString("name"))
+                  && !frame.getBoolean("online"),
+          WAIT);
       member.ignored.add(marker.name);
     }
     marker.client.close();
@@ -247,8 +271,10 @@ abstract class RoomTests {
   }
 
   static void assertRefused(Future<?> request, String code) {
-    assertThatThrownBy(() -> await(request)).hasRootCauseInstanceOf(SignalingException.class)
-        .rootCause().satisfies(error -> assertThat(((SignalingException) error).code()).isEqualTo(code));
+    assertThatThrownBy(() -> await(request))
+        .hasRootCauseInstanceOf(SignalingException.class)
+        .rootCause()
+        .satisfies(error -> assertThat(((SignalingException) error).code()).isEqualTo(code));
   }
 
   /** A logged-in client and what it saw of rooms. */
@@ -272,10 +298,17 @@ abstract class RoomTests {
     /** The presence events of {@code room} so far, without their room field and the markers'. */
     List<JsonObject> presence(String room) {
       return client.seen().stream()
-          .filter(frame -> "presence".equals(frame.getString("type")) && room.equals(frame.getString("room")))
+          .filter(
+              frame ->
+                  "presence".equals(frame.getString("type"))
+                      && room.equals(frame.getString("room")))
           .filter(frame -> !ignored.contains(frame.getString("name")))
           .map(frame -> frame.copy().put("room", null))
-          .map(frame -> { frame.remove("room"); return frame; })
+          .map(
+              frame -> {
+                frame.remove("room");
+                return frame;
+              })
           .toList();
     }
   }

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many senders and targets on the four event loops of one node exchange messages as fast as they can,
- * while some targets log in again and again: every message gets exactly one answer, nothing acked is lost
- * or received twice, each sender's messages reach each target connection in order, and no sender stalls.
- * The node's own guard fails the test if any connection's state is touched off its event loop.
+ * Many senders and targets on the four event loops of one node exchange messages as fast as they
+ * can, while some targets log in again and again: every message gets exactly one answer, nothing
+ * acked is lost or received twice, each sender's messages reach each target connection in order,
+ * and no sender stalls. The node's own guard fails the test if any connection's state is touched
+ * off its event loop.
  */
 class CrossLoopRelayStressTest {
   private static final int SENDERS = 12;
@@ -32,8 +33,13 @@ class CrossLoopRelayStressTest {
 
   /** Receipts by message key ("sender:seq"), each listing the connection that received it. */
   private final Map<String, List<Integer>> receipts = new ConcurrentHashMap<>();
+
   private final AtomicInteger connections = new AtomicInteger();
-  /** Order violations seen on receipt: a seq from one sender not above the last one on that connection. */
+
+  /**
+   * Order violations seen on receipt: a seq from one sender not above the last one on that
+   * connection.
+   */
   private final List<String> disorder = new CopyOnWriteArrayList<>();
 
   @Test
@@ -54,10 +60,13 @@ class CrossLoopRelayStressTest {
       relogins.start();
       for (int round = 0; round < PER_TARGET; round++) {
         for (int i = 0; i < SENDERS; i++) {
-          for (String target : List.of("sender-" + (i + 1) % SENDERS, "sender-" + (i + 5) % SENDERS,
-              "hopper-" + i % HOPPERS)) {
-            JsonObject message = new JsonObject().put("type", "stress").put("target", target)
-                .put("seq", seq[i]++);
+          for (String target :
+              List.of(
+                  "sender-" + (i + 1) % SENDERS,
+                  "sender-" + (i + 5) % SENDERS,
+                  "hopper-" + i % HOPPERS)) {
+            JsonObject message =
+                new JsonObject().put("type", "stress").put("target", target).put("seq", seq[i]++);
             answers.add(senders.get(i).request(message));
             sentTo.add(target);
           }
@@ -65,7 +74,8 @@ class CrossLoopRelayStressTest {
       }
       relogins.join(WAIT.toMillis());
 
-      Poll.until(() -> answers.stream().allMatch(Future::isComplete), WAIT, "every message is answered");
+      Poll.until(
+          () -> answers.stream().allMatch(Future::isComplete), WAIT, "every message is answered");
       int acked = 0;
       for (int m = 0; m < answers.size(); m++) {
         Future<JsonObject> answer = answers.get(m);
@@ -74,34 +84,46 @@ class CrossLoopRelayStressTest {
           acked++;
           assertThat(receipts.get(key)).as("acked %s is received exactly once", key).hasSize(1);
         } else {
-          assertThat(answer.cause()).isInstanceOf(SignalingException.class).hasMessageContaining("peer-unavailable");
-          assertThat(sentTo.get(m)).as("only users logging in again are ever unavailable").startsWith("hopper-");
+          assertThat(answer.cause())
+              .isInstanceOf(SignalingException.class)
+              .hasMessageContaining("peer-unavailable");
+          assertThat(sentTo.get(m))
+              .as("only users logging in again are ever unavailable")
+              .startsWith("hopper-");
         }
       }
       assertThat(disorder).isEmpty();
-      assertThat(receipts.values()).allMatch(connectionsOfOneMessage -> connectionsOfOneMessage.size() == 1);
+      assertThat(receipts.values())
+          .allMatch(connectionsOfOneMessage -> connectionsOfOneMessage.size() == 1);
       // Messages among senders, who never leave, are all acked: two thirds of all.
       assertThat(acked).isGreaterThanOrEqualTo(answers.size() * 2 / 3);
     }
   }
 
-  /** Logs {@code name} in and records every relayed frame it receives, checking each sender's order. */
+  /**
+   * Logs {@code name} in and records every relayed frame it receives, checking each sender's order.
+   */
   private SignalingClient receiving(TestCluster cluster, String name) {
     int connection = connections.incrementAndGet();
     Map<String, Integer> lastSeq = new ConcurrentHashMap<>();
     SignalingClient client = cluster.connect(0);
-    client.stopRecording().onMessage(frame -> {
-      String from = frame.getString("from");
-      if (from == null) {
-        return;
-      }
-      int seq = frame.getInteger("seq");
-      Integer last = lastSeq.put(from, seq);
-      if (last != null && seq <= last) {
-        disorder.add(from + " " + last + " then " + seq + " on connection " + connection);
-      }
-      receipts.computeIfAbsent(from + ":" + seq, key -> new CopyOnWriteArrayList<>()).add(connection);
-    });
+    client
+        .stopRecording()
+        .onMessage(
+            frame -> {
+              String from = frame.getString("from");
+              if (from == null) {
+                return;
+              }
+              int seq = frame.getInteger("seq");
+              Integer last = lastSeq.put(from, seq);
+              if (last != null && seq <= last) {
+                disorder.add(from + " " + last + " then " + seq + " on connection " + connection);
+              }
+              receipts
+                  .computeIfAbsent(from + ":" + seq, key -> new CopyOnWriteArrayList<>())
+                  .add(connection);
+            });
     TestCluster.await(client.login(name));
     return client;
   }

@@ -11,9 +11,13 @@ class DeliveryCodecTest {
   @Test
   void aDeliveryCrossesTheWireUnchanged() {
     DeliveryCodec codec = new DeliveryCodec();
-    Delivery delivery = new Delivery("al\u00efce", "{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}", List.of(
-        new Delivery.Recipient("b\u00f6b@example.org", "5d1c-session"),
-        new Delivery.Recipient("carol", "77aa")));
+    Delivery delivery =
+        new Delivery(
+            "al\u00efce",
+            "{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}",
+            List.of(
+                new Delivery.Recipient("b\u00f6b@example.org", "5d1c-session"),
+                new Delivery.Recipient("carol", "77aa")));
     Buffer wire = Buffer.buffer().appendString("prefix");
 
     codec.encodeToWire(wire, delivery);

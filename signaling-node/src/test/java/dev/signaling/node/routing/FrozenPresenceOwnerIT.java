@@ -24,16 +24,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A member that holds part of the presence map freezes (SIGSTOP: its sockets stay open, it answers
- * nothing) and is not yet declared dead. Lookups of names it holds hang; they must cost only the frames
- * to those names, which end in server-unavailable after the delivery timeout, while the same sender's
- * messages to users on live nodes keep flowing.
+ * nothing) and is not yet declared dead. Lookups of names it holds hang; they must cost only the
+ * frames to those names, which end in server-unavailable after the delivery timeout, while the same
+ * sender's messages to users on live nodes keep flowing.
  */
 class FrozenPresenceOwnerIT {
   private static final int DELIVERY_TIMEOUT_MS = 1500;
+
   /** Long enough that the frozen member stays a member for the whole test. */
-  private static final Map<String, String> SETTINGS = Map.of(
-      "DELIVERY_TIMEOUT_MS", Integer.toString(DELIVERY_TIMEOUT_MS),
-      "CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "60");
+  private static final Map<String, String> SETTINGS =
+      Map.of(
+          "DELIVERY_TIMEOUT_MS",
+          Integer.toString(DELIVERY_TIMEOUT_MS),
+          "CLUSTER_MAX_NO_HEARTBEAT_SECONDS",
+          "60");
+
   private static final int TO_BOB = 40;
 
   @Test
@@ -49,13 +54,14 @@ class FrozenPresenceOwnerIT {
 
       List<String> answers = new CopyOnWriteArrayList<>();
       Map<String, Long> answeredAt = new ConcurrentHashMap<>();
-      alice.onMessage(frame -> {
-        if (frame.containsKey("ref") || "ack".equals(frame.getString("type"))) {
-          String id = String.valueOf(frame.getValue(frame.containsKey("ref") ? "ref" : "id"));
-          answers.add(id + " " + frame.getString("code", "ack"));
-          answeredAt.put(id, System.nanoTime());
-        }
-      });
+      alice.onMessage(
+          frame -> {
+            if (frame.containsKey("ref") || "ack".equals(frame.getString("type"))) {
+              String id = String.valueOf(frame.getValue(frame.containsKey("ref") ? "ref" : "id"));
+              answers.add(id + " " + frame.getString("code", "ack"));
+              answeredAt.put(id, System.nanoTime());
+            }
+          });
       frozen.freeze();
       try {
         long sent = System.nanoTime();
@@ -69,7 +75,10 @@ class FrozenPresenceOwnerIT {
         }
         burst.forEach(alice::send);
 
-        Poll.until(() -> answers.size() == TO_BOB + 2, Duration.ofSeconds(30), "every message is answered");
+        Poll.until(
+            () -> answers.size() == TO_BOB + 2,
+            Duration.ofSeconds(30),
+            "every message is answered");
         assertThat(answers).contains("g0 server-unavailable", "g1 server-unavailable");
         // Bob's messages, sent behind g0 and around g1, were answered before either lookup gave up.
         List<String> toBob = answers.stream().filter(answer -> answer.startsWith("b")).toList();
@@ -78,13 +87,24 @@ class FrozenPresenceOwnerIT {
         for (int i = 0; i < TO_BOB; i++) {
           assertThat(bob.await("note", TestCluster.TIMEOUT).getString("text")).isEqualTo("b" + i);
         }
-        long lastToBob = toBob.stream().mapToLong(answer -> answeredAt.get(answer.split(" ")[0])).max()
-            .orElseThrow();
-        Measurements.record("frozen presence owner: " + TO_BOB + " messages to a live user acked within "
-            + Duration.ofNanos(lastToBob - sent).toMillis() + " ms; lookups of names the frozen member holds"
-            + " answered server-unavailable after " + Duration.ofNanos(answeredAt.get("g0") - sent).toMillis()
-            + " and " + Duration.ofNanos(answeredAt.get("g1") - sent).toMillis() + " ms (DELIVERY_TIMEOUT_MS="
-            + DELIVERY_TIMEOUT_MS + ")");
+        long lastToBob =
+            toBob.stream()
+                .mapToLong(answer -> answeredAt.get(answer.split(" ")[0]))
+                .max()
+                .orElseThrow();
+        Measurements.record(
+            "frozen presence owner: "
+                + TO_BOB
+                + " messages to a live user acked within "
+                + Duration.ofNanos(lastToBob - sent).toMillis()
+                + " ms; lookups of names the frozen member holds"
+                + " answered server-unavailable after "
+                + Duration.ofNanos(answeredAt.get("g0") - sent).toMillis()
+                + " and "
+                + Duration.ofNanos(answeredAt.get("g1") - sent).toMillis()
+                + " ms (DELIVERY_TIMEOUT_MS="
+                + DELIVERY_TIMEOUT_MS
+                + ")");
       } finally {
         frozen.thaw();
       }
@@ -94,11 +114,18 @@ class FrozenPresenceOwnerIT {
   /** Names never logged in whose presence entry the child node's member would hold. */
   private static List<String> namesHeldByTheChild(TestCluster cluster, int count) {
     HazelcastInstance local = hazelcast(cluster.node(0));
-    // Partitions move to a member that joined for a while after it joined: wait until they are in place.
-    Poll.until(() -> local.getCluster().getMembers().size() == 3 && local.getPartitionService().isClusterSafe(),
-        Duration.ofSeconds(60), "all partitions in place on three members");
-    Set<Member> inThisJvm = Set.of(local.getCluster().getLocalMember(),
-        hazelcast(cluster.node(1)).getCluster().getLocalMember());
+    // Partitions move to a member that joined for a while after it joined: wait until they are in
+    // place.
+    Poll.until(
+        () ->
+            local.getCluster().getMembers().size() == 3
+                && local.getPartitionService().isClusterSafe(),
+        Duration.ofSeconds(60),
+        "all partitions in place on three members");
+    Set<Member> inThisJvm =
+        Set.of(
+            local.getCluster().getLocalMember(),
+            hazelcast(cluster.node(1)).getCluster().getLocalMember());
     List<String> names = new ArrayList<>();
     for (int i = 0; names.size() < count; i++) {
       String name = "ghost-" + i;
@@ -110,7 +137,8 @@ class FrozenPresenceOwnerIT {
   }
 
   private static HazelcastInstance hazelcast(SignalingNode node) {
-    return ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance();
+    return ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager())
+        .getHazelcastInstance();
   }
 
   private static JsonObject note(String target, String text) {

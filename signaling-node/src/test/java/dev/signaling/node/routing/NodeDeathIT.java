@@ -15,8 +15,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node in its own JVM dies without warning; the survivors stop routing to it within the documented
- * bound. Runs against the packaged jar.
+ * A node in its own JVM dies without warning; the survivors stop routing to it within the
+ * documented bound. Runs against the packaged jar.
  */
 class NodeDeathIT {
 
@@ -30,9 +30,13 @@ class NodeDeathIT {
       assertThat(bob.await("note", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
 
       victim.kill();
-      Duration reaped = Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
-          BOUND, "bob's presence entry is reaped");
-      Measurements.record("kill -9: presence entries reaped " + reaped.toMillis() + " ms after the kill");
+      Duration reaped =
+          Poll.until(
+              () -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
+              BOUND,
+              "bob's presence entry is reaped");
+      Measurements.record(
+          "kill -9: presence entries reaped " + reaped.toMillis() + " ms after the kill");
 
       assertThat(isPeerUnavailable(alice, "bob")).isTrue();
       assertThat(TestCluster.await(cluster.node(0).presence().size())).isEqualTo(1);
@@ -44,7 +48,8 @@ class NodeDeathIT {
 
   @Test
   void aFrozenNodeIsDeclaredDeadThenRejoinsAndSendsItsClientsToLogInAgain() throws Exception {
-    // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a host
+    // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a
+    // host
     // vanishes from the network.
     try (TestCluster cluster = TestCluster.start(true, 1);
         ChildNode victim = ChildNode.joining(cluster, "frozen")) {
@@ -53,20 +58,27 @@ class NodeDeathIT {
       TestCluster.await(alice.request(message("bob")));
 
       victim.freeze();
-      Duration reaped = Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
-          BOUND, "bob's presence entry is reaped");
-      Measurements.record("SIGSTOP: presence entries reaped " + reaped.toMillis() + " ms after the freeze");
+      Duration reaped =
+          Poll.until(
+              () -> TestCluster.await(cluster.node(0).presence().lookup("bob")) == null,
+              BOUND,
+              "bob's presence entry is reaped");
+      Measurements.record(
+          "SIGSTOP: presence entries reaped " + reaped.toMillis() + " ms after the freeze");
 
       assertThat(isPeerUnavailable(alice, "bob")).isTrue();
       long thawed = System.nanoTime();
       victim.thaw();
 
-      // Back, the node finds it was cut off; its side's presence is discarded in the merge, so it sends
+      // Back, the node finds it was cut off; its side's presence is discarded in the merge, so it
+      // sends
       // its clients away instead of keeping sessions nobody can reach.
       assertThat(bob.await("go-away", Duration.ofSeconds(60))).isNotNull();
       TestCluster.await(bob.closeFuture());
-      Measurements.record("SIGSTOP: after the thaw, the node rejoined and sent its clients away after "
-          + Duration.ofNanos(System.nanoTime() - thawed).toMillis() + " ms");
+      Measurements.record(
+          "SIGSTOP: after the thaw, the node rejoined and sent its clients away after "
+              + Duration.ofNanos(System.nanoTime() - thawed).toMillis()
+              + " ms");
       SignalingClient bobAgain = victim.login(cluster, "bob");
       Poll.until(() -> !isPeerUnavailable(alice, "bob"), BOUND, "bob is reachable again");
       assertThat(bobAgain.await("note", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");

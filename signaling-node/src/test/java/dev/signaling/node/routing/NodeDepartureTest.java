@@ -26,9 +26,14 @@ class NodeDepartureTest {
 
       long start = System.nanoTime();
       cluster.closeNode(2);
-      Duration waited = Poll.until(() -> isPeerUnavailable(alice, "bob"), BOUND, "bob becomes peer-unavailable");
-      Measurements.record("clean close: users peer-unavailable after " + waited.toMillis()
-          + " ms (close took " + Duration.ofNanos(System.nanoTime() - start).minus(waited).toMillis() + " ms)");
+      Duration waited =
+          Poll.until(() -> isPeerUnavailable(alice, "bob"), BOUND, "bob becomes peer-unavailable");
+      Measurements.record(
+          "clean close: users peer-unavailable after "
+              + waited.toMillis()
+              + " ms (close took "
+              + Duration.ofNanos(System.nanoTime() - start).minus(waited).toMillis()
+              + " ms)");
 
       assertThat(TestCluster.await(bob.closeFuture())).isNotNull();
       assertThat(TestCluster.await(cluster.node(0).presence().lookup("bob"))).isNull();
@@ -48,7 +53,8 @@ class NodeDepartureTest {
       TestCluster.await(answer);
       return false;
     } catch (AssertionError refused) {
-      return answer.cause() instanceof SignalingException error && "peer-unavailable".equals(error.code());
+      return answer.cause() instanceof SignalingException error
+          && "peer-unavailable".equals(error.code());
     }
   }
 }

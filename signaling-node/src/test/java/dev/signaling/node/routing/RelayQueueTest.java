@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order rules of one sender's queue, with lookups and deliveries the test completes itself, on the
- * sender's event loop as in the node.
+ * The order rules of one sender's queue, with lookups and deliveries the test completes itself, on
+ * the sender's event loop as in the node.
  */
 class RelayQueueTest {
   private final Vertx vertx = Vertx.vertx();
@@ -40,24 +40,26 @@ class RelayQueueTest {
   /** Runs {@code step} on the sender's event loop and waits for it. */
   private <T> T onLoop(Supplier<T> step) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    loop.runOnContext(ignored -> {
-      try {
-        if (queue == null) {
-          queue = new RelayQueue(OwnerContext.ofCaller());
-        }
-        done.complete(step.get());
-      } catch (Throwable failed) {
-        done.completeExceptionally(failed);
-      }
-    });
+    loop.runOnContext(
+        ignored -> {
+          try {
+            if (queue == null) {
+              queue = new RelayQueue(OwnerContext.ofCaller());
+            }
+            done.complete(step.get());
+          } catch (Throwable failed) {
+            done.completeExceptionally(failed);
+          }
+        });
     return done.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   private void onLoop(Runnable step) {
-    onLoop(() -> {
-      step.run();
-      return null;
-    });
+    onLoop(
+        () -> {
+          step.run();
+          return null;
+        });
   }
 
   private static PresenceEntry at(String node) {
@@ -71,7 +73,9 @@ class RelayQueueTest {
 
   /** A frame to a user whose lookup answers only when the test says so (see {@link #answer}). */
   private Future<Void> toUserLookedUpLater(String frame, String user) {
-    return queue.toUser(user, () -> lookups.computeIfAbsent(user, ignored -> Promise.promise()).future(),
+    return queue.toUser(
+        user,
+        () -> lookups.computeIfAbsent(user, ignored -> Promise.promise()).future(),
         deliver(frame));
   }
 
@@ -99,25 +103,28 @@ class RelayQueueTest {
 
   @Test
   void framesToTheSamePlaceGoOnWithoutWaitingForEachOther() {
-    onLoop(() -> {
-      toUser("1", "bob", "node-b");
-      toUser("2", "bob", "node-b");
-      toUser("3", "carol", "node-c");
-    });
+    onLoop(
+        () -> {
+          toUser("1", "bob", "node-b");
+          toUser("2", "bob", "node-b");
+          toUser("3", "carol", "node-c");
+        });
 
     assertThat(handedOn).containsExactly("1@node-b", "2@node-b", "3@node-c");
   }
 
   @Test
   void aFrameForWhereTheUserIsNowWaitsForTheFramesStillOnTheirWayToWhereItWas() {
-    onLoop(() -> {
-      toUser("1", "bob", "node-b");
-      toUser("2", "bob", "node-b");
-      toUser("3", "bob", "node-c");
-      toUser("4", "carol", "node-c");
-    });
+    onLoop(
+        () -> {
+          toUser("1", "bob", "node-b");
+          toUser("2", "bob", "node-b");
+          toUser("3", "bob", "node-c");
+          toUser("4", "carol", "node-c");
+        });
 
-    // 1 and 2 may yet be delivered again at node-c: 3 must not get there first. Carol is not held up.
+    // 1 and 2 may yet be delivered again at node-c: 3 must not get there first. Carol is not held
+    // up.
     assertThat(handedOn).containsExactly("1@node-b", "2@node-b", "4@node-c");
     onLoop(() -> deliveries.get(0).complete());
     assertThat(handedOn).containsExactly("1@node-b", "2@node-b", "4@node-c");
@@ -128,29 +135,32 @@ class RelayQueueTest {
   @Test
   void aLookupThatHangsHoldsUpOnlyFramesForItsOwnDestination() {
     List<Future<Void>> toCarol = new ArrayList<>();
-    onLoop(() -> {
-      toCarol.add(toUserLookedUpLater("1", "carol"));
-      toUser("2", "bob", "node-b");
-      toCarol.add(toUserLookedUpLater("3", "carol"));
-      toUser("4", "dave", "node-d");
-      toUser("5", "bob", "node-b");
-    });
+    onLoop(
+        () -> {
+          toCarol.add(toUserLookedUpLater("1", "carol"));
+          toUser("2", "bob", "node-b");
+          toCarol.add(toUserLookedUpLater("3", "carol"));
+          toUser("4", "dave", "node-d");
+          toUser("5", "bob", "node-b");
+        });
 
     assertThat(handedOn).containsExactly("2@node-b", "4@node-d", "5@node-b");
     assertThat(lookups).as("frames queued behind a lookup share it").hasSize(1);
     onLoop(() -> answer("carol", "node-c"));
-    assertThat(handedOn).containsExactly("2@node-b", "4@node-d", "5@node-b", "1@node-c", "3@node-c");
+    assertThat(handedOn)
+        .containsExactly("2@node-b", "4@node-d", "5@node-b", "1@node-c", "3@node-c");
   }
 
   @Test
   void aFailedLookupFailsItsFramesAndTheNextFrameLooksUpAgain() {
     List<Future<Void>> results = new ArrayList<>();
-    onLoop(() -> {
-      results.add(toUserLookedUpLater("1", "carol"));
-      results.add(toUserLookedUpLater("2", "carol"));
-      lookups.remove("carol").fail("presence did not answer");
-      results.add(toUserLookedUpLater("3", "carol"));
-    });
+    onLoop(
+        () -> {
+          results.add(toUserLookedUpLater("1", "carol"));
+          results.add(toUserLookedUpLater("2", "carol"));
+          lookups.remove("carol").fail("presence did not answer");
+          results.add(toUserLookedUpLater("3", "carol"));
+        });
 
     assertThat(results.get(0).failed()).isTrue();
     assertThat(results.get(1).failed()).isTrue();
@@ -161,15 +171,17 @@ class RelayQueueTest {
 
   @Test
   void aRoomFrameWaitsForEarlierFramesToItsMembersAndLaterFramesToThemWaitForIt() {
-    onLoop(() -> {
-      toUserLookedUpLater("1", "bob");
-      toUserLookedUpLater("2", "zoe");
-      toRoom("3", "lobby", "alice", "bob", "carol");
-      toUser("4", "carol", "node-carol");
-      toUser("5", "dave", "node-dave");
-    });
+    onLoop(
+        () -> {
+          toUserLookedUpLater("1", "bob");
+          toUserLookedUpLater("2", "zoe");
+          toRoom("3", "lobby", "alice", "bob", "carol");
+          toUser("4", "carol", "node-carol");
+          toUser("5", "dave", "node-dave");
+        });
 
-    // The room includes bob, whose earlier frame is not handed on yet; carol's frame comes after the room's.
+    // The room includes bob, whose earlier frame is not handed on yet; carol's frame comes after
+    // the room's.
     assertThat(handedOn).containsExactly("5@node-dave");
     onLoop(() -> answer("bob", "node-bob"));
     assertThat(handedOn).containsExactly("5@node-dave", "1@node-bob", "3@room", "4@node-carol");
@@ -180,10 +192,13 @@ class RelayQueueTest {
   @Test
   void resultsArriveOnTheSendersEventLoopWhereverTheDeliveryCompletes() throws Exception {
     CompletableFuture<Boolean> onSendersLoop = new CompletableFuture<>();
-    onLoop(() -> toUser("1", "bob", "node-b")
-        .onComplete(done -> onSendersLoop.complete(Vertx.currentContext() == loop)));
+    onLoop(
+        () ->
+            toUser("1", "bob", "node-b")
+                .onComplete(done -> onSendersLoop.complete(Vertx.currentContext() == loop)));
 
-    // Completed from a thread that is not the sender's, as a delivery on another event loop would be.
+    // Completed from a thread that is not the sender's, as a delivery on another event loop would
+    // be.
     Thread other = new Thread(() -> deliveries.get(0).complete());
     other.start();
     other.join();

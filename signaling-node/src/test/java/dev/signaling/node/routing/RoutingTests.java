@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a user of the relay notices, run once on a single node and once on a cluster (see the subclasses).
- * Callers sit on one node and callees on another: the same node when there is only one.
+ * What a user of the relay notices, run once on a single node and once on a cluster (see the
+ * subclasses). Callers sit on one node and callees on another: the same node when there is only
+ * one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RoutingTests {
@@ -94,11 +95,17 @@ abstract class RoutingTests {
     JsonObject ack = TestCluster.await(alice.request(candidate(bobName, 3).put("id", "last")));
 
     assertThat(ack).isEqualTo(new JsonObject().put("type", "ack").put("id", "last"));
-    // Acks follow delivery order: had the id-less messages been acked, those acks would be here already.
-    assertThat(alice.seen()).filteredOn(frame -> "ack".equals(frame.getString("type"))).containsExactly(ack);
+    // Acks follow delivery order: had the id-less messages been acked, those acks would be here
+    // already.
+    assertThat(alice.seen())
+        .filteredOn(frame -> "ack".equals(frame.getString("type")))
+        .containsExactly(ack);
     for (int i = 1; i <= 3; i++) {
       int index = i;
-      bob.await(frame -> frame.getJsonObject("candidate", new JsonObject()).getInteger("sdpMLineIndex", -1) == index,
+      bob.await(
+          frame ->
+              frame.getJsonObject("candidate", new JsonObject()).getInteger("sdpMLineIndex", -1)
+                  == index,
           WAIT);
     }
   }
@@ -142,17 +149,19 @@ abstract class RoutingTests {
     SignalingClient bob = cluster.login(bobName, callee());
 
     String[][] cases = {
-        {"{not json", "invalid-json"},
-        {"[\"an\",\"array\"]", "invalid-json"},
-        {"{\"target\":\"" + bobName + "\"}", "invalid-type"},
-        {"{\"type\":\"video-offer\"}", "missing-target"},
-        {"{\"type\":\"video-offer\",\"target\":42}", "invalid-field"},
-        {"{\"type\":\"ack\",\"target\":\"" + bobName + "\"}", "reserved-type"},
-        {"{\"type\":\"login\",\"name\":\"again\"}", "already-logged-in"},
+      {"{not json", "invalid-json"},
+      {"[\"an\",\"array\"]", "invalid-json"},
+      {"{\"target\":\"" + bobName + "\"}", "invalid-type"},
+      {"{\"type\":\"video-offer\"}", "missing-target"},
+      {"{\"type\":\"video-offer\",\"target\":42}", "invalid-field"},
+      {"{\"type\":\"ack\",\"target\":\"" + bobName + "\"}", "reserved-type"},
+      {"{\"type\":\"login\",\"name\":\"again\"}", "already-logged-in"},
     };
     for (String[] badInput : cases) {
       alice.sendText(badInput[0]);
-      assertThat(alice.await("error", WAIT).getString("code")).as(badInput[0]).isEqualTo(badInput[1]);
+      assertThat(alice.await("error", WAIT).getString("code"))
+          .as(badInput[0])
+          .isEqualTo(badInput[1]);
     }
     TestCluster.await(alice.sendBinary(new byte[] {1, 2, 3}));
     assertThat(alice.await("error", WAIT).getString("code")).isEqualTo("binary-not-supported");
@@ -187,10 +196,14 @@ abstract class RoutingTests {
       first.login(name);
       second.login(name);
 
-      Poll.until(() -> first.isClosed() || second.isClosed(), WAIT, "one of the racing sessions is replaced");
+      Poll.until(
+          () -> first.isClosed() || second.isClosed(),
+          WAIT,
+          "one of the racing sessions is replaced");
       SignalingClient loser = first.isClosed() ? first : second;
       SignalingClient winner = loser == first ? second : first;
-      assertThat(loser.seen()).anyMatch(frame -> "session-replaced".equals(frame.getString("code")));
+      assertThat(loser.seen())
+          .anyMatch(frame -> "session-replaced".equals(frame.getString("code")));
 
       TestCluster.await(alice.request(offer(name)));
       assertThat(winner.await("video-offer", WAIT).getString("from")).isEqualTo(alice.name());
@@ -200,8 +213,8 @@ abstract class RoutingTests {
   }
 
   /**
-   * Nodes remember where the users they relayed to were connected; a user who logs in again, here or on
-   * the other node, must be reached at the new session at once, never reported unavailable.
+   * Nodes remember where the users they relayed to were connected; a user who logs in again, here
+   * or on the other node, must be reached at the new session at once, never reported unavailable.
    */
   @Test
   void aUserWhoLogsInAgainIsReachedAtTheNewSessionAtOnce() throws Exception {
@@ -216,7 +229,10 @@ abstract class RoutingTests {
 
       TestCluster.await(alice.request(candidate(bobName, round)));
       int expected = round;
-      bob.await(frame -> frame.getJsonObject("candidate", new JsonObject()).getInteger("sdpMLineIndex", -1) == expected,
+      bob.await(
+          frame ->
+              frame.getJsonObject("candidate", new JsonObject()).getInteger("sdpMLineIndex", -1)
+                  == expected,
           WAIT);
     }
     assertThat(alice.seen()).noneMatch(frame -> "error".equals(frame.getString("type")));
@@ -230,11 +246,14 @@ abstract class RoutingTests {
 
     TestCluster.await(bob.close());
 
-    Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup(bobName)) == null, WAIT,
+    Poll.until(
+        () -> TestCluster.await(cluster.node(0).presence().lookup(bobName)) == null,
+        WAIT,
         "presence forgets " + bobName);
     assertThatThrownBy(() -> TestCluster.await(alice.request(offer(bobName))))
         .hasRootCauseInstanceOf(SignalingException.class)
-        .rootCause().hasMessageContaining("peer-unavailable");
+        .rootCause()
+        .hasMessageContaining("peer-unavailable");
   }
 
   @Test
@@ -245,7 +264,9 @@ abstract class RoutingTests {
     bob.send(new JsonObject().put("type", "logout"));
 
     assertThat(TestCluster.await(bob.closeFuture())).isEqualTo((short) 1000);
-    Poll.until(() -> TestCluster.await(cluster.node(0).presence().lookup(bobName)) == null, WAIT,
+    Poll.until(
+        () -> TestCluster.await(cluster.node(0).presence().lookup(bobName)) == null,
+        WAIT,
         "presence forgets " + bobName);
   }
 
@@ -259,7 +280,9 @@ abstract class RoutingTests {
     for (int i = 0; i < count - 1; i++) {
       alice.send(new JsonObject().put("type", "seq").put("target", bobName).put("n", i));
     }
-    TestCluster.await(alice.request(new JsonObject().put("type", "seq").put("target", bobName).put("n", count - 1)));
+    TestCluster.await(
+        alice.request(
+            new JsonObject().put("type", "seq").put("target", bobName).put("n", count - 1)));
 
     List<Integer> received = new ArrayList<>();
     while (received.size() < count) {
@@ -269,33 +292,49 @@ abstract class RoutingTests {
   }
 
   static JsonObject offer(String target) {
-    return new JsonObject().put("type", "video-offer").put("target", target)
+    return new JsonObject()
+        .put("type", "video-offer")
+        .put("target", target)
         .put("sdp", new JsonObject().put("type", "offer").put("sdp", Sdp.OFFER));
   }
 
   static JsonObject answer(String target) {
-    return new JsonObject().put("type", "video-answer").put("target", target)
+    return new JsonObject()
+        .put("type", "video-answer")
+        .put("target", target)
         .put("sdp", new JsonObject().put("type", "answer").put("sdp", Sdp.ANSWER));
   }
 
   static JsonObject candidate(String target, int index) {
-    return new JsonObject().put("type", "new-ice-candidate").put("target", target)
-        .put("candidate", new JsonObject()
-            .put("candidate", "candidate:" + index + " 1 udp 2122260223 192.0.2." + index + " 5" + index
-                + "000 typ host generation 0")
-            .put("sdpMid", "0")
-            .put("sdpMLineIndex", index)
-            .put("usernameFragment", "frag\u00e9\"quoted\""))
+    return new JsonObject()
+        .put("type", "new-ice-candidate")
+        .put("target", target)
+        .put(
+            "candidate",
+            new JsonObject()
+                .put(
+                    "candidate",
+                    "candidate:"
+                        + index
+                        + " 1 udp 2122260223 192.0.2."
+                        + index
+                        + " 5"
+                        + index
+                        + "000 typ host generation 0")
+                .put("sdpMid", "0")
+                .put("sdpMLineIndex", index)
+                .put("usernameFragment", "frag\u00e9\"quoted\""))
         .put("extras", new JsonArray().add(1.5).add(true).addNull());
   }
 
-  private static void assertReceivedExactly(SignalingClient receiver, String sender, List<JsonObject> sent)
-      throws Exception {
+  private static void assertReceivedExactly(
+      SignalingClient receiver, String sender, List<JsonObject> sent) throws Exception {
     for (JsonObject expected : sent) {
       JsonObject received = receiver.await(frame -> frame.containsKey("from"), WAIT);
       assertThat(received).isEqualTo(expected.copy().put("from", sender));
     }
-    // Whatever else arrived (nothing should have) would be in the inbox by now: every message above was
+    // Whatever else arrived (nothing should have) would be in the inbox by now: every message above
+    // was
     // sent before the last one and arrives before it.
     assertThat(receiver.drainInbox()).noneMatch(frame -> frame.containsKey("from"));
   }

@@ -34,13 +34,14 @@ class SessionTest {
 
   private static <T> T on(Context context, Supplier<T> step) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(ignored -> {
-      try {
-        done.complete(step.get());
-      } catch (Throwable failed) {
-        done.completeExceptionally(failed);
-      }
-    });
+    context.runOnContext(
+        ignored -> {
+          try {
+            done.complete(step.get());
+          } catch (Throwable failed) {
+            done.completeExceptionally(failed);
+          }
+        });
     return done.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
@@ -49,12 +50,20 @@ class SessionTest {
   }
 
   @Test
-  void aDeliveryFromAnotherEventLoopIsWrittenOnTheSessionsLoopAndAnsweredOnTheCallers() throws Exception {
+  void aDeliveryFromAnotherEventLoopIsWrittenOnTheSessionsLoopAndAnsweredOnTheCallers()
+      throws Exception {
     on(own, () -> session.open("login-ok"));
     CompletableFuture<Boolean> answeredOnCaller = new CompletableFuture<>();
 
-    on(other, () -> session.deliver("offer", "alice")
-        .onComplete(done -> answeredOnCaller.complete(done.succeeded() && Vertx.currentContext() == other)));
+    on(
+        other,
+        () ->
+            session
+                .deliver("offer", "alice")
+                .onComplete(
+                    done ->
+                        answeredOnCaller.complete(
+                            done.succeeded() && Vertx.currentContext() == other)));
 
     assertThat(answeredOnCaller.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(out.frames).containsExactly("login-ok", "offer");

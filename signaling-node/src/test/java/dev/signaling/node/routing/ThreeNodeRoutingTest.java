@@ -3,8 +3,8 @@ package dev.signaling.node.routing;
 import dev.signaling.node.support.TestCluster;
 
 /**
- * The routing tests on three clustered nodes, with caller and callee on the two nodes that joined last,
- * so neither is the member that formed the cluster.
+ * The routing tests on three clustered nodes, with caller and callee on the two nodes that joined
+ * last, so neither is the member that formed the cluster.
  */
 class ThreeNodeRoutingTest extends RoutingTests {
   @Override

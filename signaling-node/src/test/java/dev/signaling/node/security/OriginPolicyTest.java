@@ -15,7 +15,8 @@ class OriginPolicyTest {
     assertThat(policy.allows("http://localhost:3000", "signal.example.org")).isTrue();
     assertThat(policy.allows("http://127.0.0.1:8081", "127.0.0.1:8080")).isTrue();
     assertThat(policy.allows("https://evil.example", "signal.example.org")).isFalse();
-    assertThat(policy.allows("https://signal.example.org.evil.example", "signal.example.org")).isFalse();
+    assertThat(policy.allows("https://signal.example.org.evil.example", "signal.example.org"))
+        .isFalse();
     assertThat(policy.allows("null", "signal.example.org")).isFalse();
   }
 
@@ -26,7 +27,8 @@ class OriginPolicyTest {
 
   @Test
   void aConfiguredListIsTheOnlyThingAllowed() {
-    OriginPolicy policy = new OriginPolicy(List.of("https://app.example.org", "HTTPS://Other.example.org/"));
+    OriginPolicy policy =
+        new OriginPolicy(List.of("https://app.example.org", "HTTPS://Other.example.org/"));
 
     assertThat(policy.allows("https://app.example.org", "signal.example.org")).isTrue();
     assertThat(policy.allows("https://other.example.org", "signal.example.org")).isTrue();

@@ -38,9 +38,10 @@ class PeerLeftNoticesTest {
   }
 
   /**
-   * A node with thousands of sessions learns that thousands of users of a dead node are gone. Checking
-   * every session against every name would take sessions × names steps on an event loop, while the
-   * dead node's users reconnect; checking each session's few recent peers takes one step per peer.
+   * A node with thousands of sessions learns that thousands of users of a dead node are gone.
+   * Checking every session against every name would take sessions × names steps on an event loop,
+   * while the dead node's users reconnect; checking each session's few recent peers takes one step
+   * per peer.
    */
   @Test
   void departedUsersCostEachSessionItsOwnRecentPeersNotEveryDepartedName() throws Exception {
@@ -52,11 +53,12 @@ class PeerLeftNoticesTest {
       Session session = new Session("user-" + i, "s" + i, out, OwnerContext.of(loop), 1 << 20);
       String peer = "gone-" + (i % 100 == 0 ? i : GONE + i);
       CompletableFuture<Void> ready = new CompletableFuture<>();
-      loop.runOnContext(ignored -> {
-        session.open("login-ok");
-        session.talkedWith(peer);
-        ready.complete(null);
-      });
+      loop.runOnContext(
+          ignored -> {
+            session.open("login-ok");
+            session.talkedWith(peer);
+            ready.complete(null);
+          });
       ready.get(10, TimeUnit.SECONDS);
       sessions.register(session);
       outs.add(out);
@@ -67,14 +69,19 @@ class PeerLeftNoticesTest {
     }
     CountingSet counted = new CountingSet(gone);
 
-    new PeerLeftNotices(sessions, (user, frame) -> { }).usersGone(counted);
+    new PeerLeftNotices(sessions, (user, frame) -> {}).usersGone(counted);
 
-    Poll.until(() -> outs.stream().filter(out -> out.frames.size() == 2).count() == SESSIONS / 100,
-        Duration.ofSeconds(10), "every session that talked with a departed user is told");
+    Poll.until(
+        () -> outs.stream().filter(out -> out.frames.size() == 2).count() == SESSIONS / 100,
+        Duration.ofSeconds(10),
+        "every session that talked with a departed user is told");
     for (int i = 0; i < SESSIONS; i++) {
       List<String> frames = outs.get(i).frames;
       if (i % 100 == 0) {
-        assertThat(frames.get(1)).contains("peer-left").contains("\"gone-" + i + "\"").contains("node-failure");
+        assertThat(frames.get(1))
+            .contains("peer-left")
+            .contains("\"gone-" + i + "\"")
+            .contains("node-failure");
       } else {
         assertThat(frames).hasSize(1);
       }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a client sees when the cluster's presence or room store does not answer, with fakes in front of a
- * real node's stores that are told to fail: a clear error, the connection goes on, and the next attempt
- * after the store is back works.
+ * What a client sees when the cluster's presence or room store does not answer, with fakes in front
+ * of a real node's stores that are told to fail: a clear error, the connection goes on, and the
+ * next attempt after the store is back works.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedStateFailuresTest {
@@ -34,11 +34,16 @@ class SharedStateFailuresTest {
 
   @BeforeAll
   void start() {
-    cluster = TestCluster.start(false, 1, Map.of(), real -> {
-      presence = new FailingPresence(real.presence());
-      rooms = new FailingRoomRegistry(real.rooms());
-      return new SharedState(presence, rooms);
-    });
+    cluster =
+        TestCluster.start(
+            false,
+            1,
+            Map.of(),
+            real -> {
+              presence = new FailingPresence(real.presence());
+              rooms = new FailingRoomRegistry(real.rooms());
+              return new SharedState(presence, rooms);
+            });
   }
 
   @AfterAll
@@ -102,7 +107,8 @@ class SharedStateFailuresTest {
       rooms.joinsFail = false;
     }
 
-    assertThat(await(alice.join(room)).getJsonArray("users").getList()).containsExactly(alice.name());
+    assertThat(await(alice.join(room)).getJsonArray("users").getList())
+        .containsExactly(alice.name());
   }
 
   @Test
@@ -118,10 +124,17 @@ class SharedStateFailuresTest {
     await(alice.leave(room));
 
     assertThat(rooms.leaveAttempts.get() - attemptsBefore).isEqualTo(3);
-    JsonObject gone = bob.await(frame -> "presence".equals(frame.getString("type"))
-        && alice.name().equals(frame.getString("name")) && !frame.getBoolean("online"), WAIT);
+    JsonObject gone =
+        bob.await(
+            frame ->
+                "presence".equals(frame.getString("type"))
+                    && alice.name().equals(frame.getString("name"))
+                    && !frame.getBoolean("online"),
+            WAIT);
     assertThat(gone.getString("room")).isEqualTo(room);
-    Poll.until(() -> !await(cluster.node(0).rooms().get(room)).members().containsKey(alice.name()), WAIT,
+    Poll.until(
+        () -> !await(cluster.node(0).rooms().get(room)).members().containsKey(alice.name()),
+        WAIT,
         "the room no longer lists alice");
   }
 

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /** A signaling node in a JVM of its own, started from the packaged jar, that a test can kill. */
 public final class ChildNode implements AutoCloseable {
@@ -28,18 +31,24 @@ public final class ChildNode implements AutoCloseable {
   public static ChildNode start(String name, Map<String, String> settings) throws IOException {
     String jar = System.getProperty("signaling.jar");
     if (jar == null || !new File(jar).isFile()) {
-      throw new IllegalStateException("system property signaling.jar must name the packaged node jar; got " + jar);
+      throw new IllegalStateException(
+          "system property signaling.jar must name the packaged node jar; got " + jar);
     }
     int port = freePort();
     Path log = Path.of("target", "child-nodes", name + ".log");
     Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        // Assertions on, as in the tests' own JVM: a state touched off its event loop fails loudly.
-        "-ea:dev.signaling...", "-jar", jar));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                // Assertions on, as in the tests' own JVM: a state touched off its event loop fails
+                // loudly.
+                "-ea:dev.signaling...",
+                "-jar",
+                jar));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(settings);
     builder.environment().put("HTTP_HOST", "127.0.0.1");
     builder.environment().put("HTTP_PORT", Integer.toString(port));
@@ -54,27 +63,35 @@ public final class ChildNode implements AutoCloseable {
   /** A child node that joins {@code cluster}, with these settings on top. */
   public static ChildNode joining(TestCluster cluster, String name, Map<String, String> settings)
       throws IOException {
-    Map<String, String> all = new java.util.HashMap<>(settings);
+    Map<String, String> all = new HashMap<>(settings);
     all.put("CLUSTER_NAME", cluster.clusterName());
     all.putIfAbsent("VERTICLE_INSTANCES", "1");
     return start(name, all);
   }
 
-  /** Logs {@code name} in on this node as soon as it accepts logins, with a client of {@code cluster}. */
+  /**
+   * Logs {@code name} in on this node as soon as it accepts logins, with a client of {@code
+   * cluster}.
+   */
   public SignalingClient login(TestCluster cluster, String name) {
     SignalingClient[] client = new SignalingClient[1];
-    Poll.until(() -> {
-      if (!isAlive()) {
-        throw new AssertionError("the child node exited; see " + log);
-      }
-      try {
-        client[0] = TestCluster.await(SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", httpPort));
-        TestCluster.await(client[0].login(name));
-        return true;
-      } catch (AssertionError notYet) {
-        return false;
-      }
-    }, Duration.ofSeconds(60), "the child node accepts a login");
+    Poll.until(
+        () -> {
+          if (!isAlive()) {
+            throw new AssertionError("the child node exited; see " + log);
+          }
+          try {
+            client[0] =
+                TestCluster.await(
+                    SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", httpPort));
+            TestCluster.await(client[0].login(name));
+            return true;
+          } catch (AssertionError notYet) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(60),
+        "the child node accepts a login");
     return client[0];
   }
 
@@ -99,10 +116,14 @@ public final class ChildNode implements AutoCloseable {
     signal("TERM");
   }
 
-  /** Waits for the process to exit; its exit status, or empty when it is still running after {@code timeout}. */
-  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  /**
+   * Waits for the process to exit; its exit status, or empty when it is still running after {@code
+   * timeout}.
+   */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** SIGKILL: the process dies at once, without leaving the cluster. */
@@ -130,7 +151,11 @@ public final class ChildNode implements AutoCloseable {
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
-    int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    int exit =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
     if (exit != 0) {
       throw new IOException("kill -" + signal + " exited with " + exit);
     }

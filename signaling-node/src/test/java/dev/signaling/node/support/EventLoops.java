@@ -11,8 +11,7 @@ import java.util.Set;
 
 /** Contexts on distinct event loops, for tests of what crosses from one loop to another. */
 public final class EventLoops {
-  private EventLoops() {
-  }
+  private EventLoops() {}
 
   /** {@code count} contexts of {@code vertx}, each on an event loop of its own. */
   public static List<Context> distinct(Vertx vertx, int count) {

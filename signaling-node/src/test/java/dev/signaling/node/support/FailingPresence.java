@@ -9,8 +9,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A node's presence that can be told to fail, as a store that does not answer would: claims (logins) and
- * lookups (relays) fail while they are switched off; everything else goes to the real one.
+ * A node's presence that can be told to fail, as a store that does not answer would: claims
+ * (logins) and lookups (relays) fail while they are switched off; everything else goes to the real
+ * one.
  */
 public final class FailingPresence implements Presence {
   private final Presence real;
@@ -22,7 +23,8 @@ public final class FailingPresence implements Presence {
   }
 
   private static <T> Future<T> noAnswer() {
-    return Future.failedFuture(new IllegalStateException("the presence store did not answer (on purpose)"));
+    return Future.failedFuture(
+        new IllegalStateException("the presence store did not answer (on purpose)"));
   }
 
   @Override
@@ -61,7 +63,8 @@ public final class FailingPresence implements Presence {
   }
 
   @Override
-  public Future<PresenceReassertion> reassert(String node, Map<String, String> sessions, Predicate<String> stillHere) {
+  public Future<PresenceReassertion> reassert(
+      String node, Map<String, String> sessions, Predicate<String> stillHere) {
     return real.reassert(node, sessions, stillHere);
   }
 

@@ -12,14 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A node's room registry that can be told to fail, as a store that does not answer would: joins while
- * switched off, and the next few leaves; every leave attempt is counted. Everything else goes to the real one.
+ * A node's room registry that can be told to fail, as a store that does not answer would: joins
+ * while switched off, and the next few leaves; every leave attempt is counted. Everything else goes
+ * to the real one.
  */
 public final class FailingRoomRegistry implements RoomRegistry {
   private final RoomRegistry real;
   public volatile boolean joinsFail;
+
   /** How many of the next leaves fail. */
   public final AtomicInteger leavesToFail = new AtomicInteger();
+
   public final AtomicInteger leaveAttempts = new AtomicInteger();
 
   public FailingRoomRegistry(RoomRegistry real) {
@@ -27,7 +30,8 @@ public final class FailingRoomRegistry implements RoomRegistry {
   }
 
   private static <T> Future<T> noAnswer() {
-    return Future.failedFuture(new IllegalStateException("the room store did not answer (on purpose)"));
+    return Future.failedFuture(
+        new IllegalStateException("the room store did not answer (on purpose)"));
   }
 
   @Override
@@ -38,12 +42,14 @@ public final class FailingRoomRegistry implements RoomRegistry {
   @Override
   public Future<Boolean> leave(String room, String name, String session) {
     leaveAttempts.incrementAndGet();
-    return leavesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0 ? noAnswer()
+    return leavesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0
+        ? noAnswer()
         : real.leave(room, name, session);
   }
 
   @Override
-  public Future<RoomRestore> restore(String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
+  public Future<RoomRestore> restore(
+      String room, Map<String, PresenceEntry> ours, long lastSeenVersion) {
     return real.restore(room, ours, lastSeenVersion);
   }
 

@@ -11,14 +11,17 @@ import java.nio.file.StandardOpenOption;
 public final class Measurements {
   private static final Path FILE = Path.of("target", "measurements.txt");
 
-  private Measurements() {
-  }
+  private Measurements() {}
 
   public static void record(String line) {
     System.out.println("MEASURED " + line);
     try {
-      Files.writeString(FILE, line + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          FILE,
+          line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,10 +5,12 @@ import java.util.function.BooleanSupplier;
 
 /** Bounded polling for conditions that no event announces. */
 public final class Poll {
-  private Poll() {
-  }
+  private Poll() {}
 
-  /** Checks {@code condition} every 50 ms until it holds; fails after {@code timeout}. Returns the wait. */
+  /**
+   * Checks {@code condition} every 50 ms until it holds; fails after {@code timeout}. Returns the
+   * wait.
+   */
   public static Duration until(BooleanSupplier condition, Duration timeout, String what) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();

@@ -10,15 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A WebSocket client written on a bare TCP socket, for floods: it writes any number of text frames as one
- * buffer, the way a flooding program blasts bytes, so that what a test measures is the server's cost and
- * not that of a well-behaved client sending frame by frame (one system call each). Frames go out with an
- * all-zero mask, which RFC 6455 allows and leaves the payload as it is. Handlers run on the socket's event
- * loop.
+ * A WebSocket client written on a bare TCP socket, for floods: it writes any number of text frames
+ * as one buffer, the way a flooding program blasts bytes, so that what a test measures is the
+ * server's cost and not that of a well-behaved client sending frame by frame (one system call
+ * each). Frames go out with an all-zero mask, which RFC 6455 allows and leaves the payload as it
+ * is. Handlers run on the socket's event loop.
  */
 public final class RawWebSocket {
-  private static final String HANDSHAKE = "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  private static final String HANDSHAKE =
+      "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
   private static final int OPCODE_TEXT = 0x1;
   private static final int OPCODE_CLOSE = 0x8;
   private static final int OPCODE_PING = 0x9;
@@ -30,24 +31,29 @@ public final class RawWebSocket {
   private Buffer pending = Buffer.buffer();
   private boolean open;
   private Short closeCode;
-  private volatile Handler<String> textHandler = text -> { };
+  private volatile Handler<String> textHandler = text -> {};
 
   private RawWebSocket(NetSocket socket) {
     this.socket = socket;
     socket.handler(this::onBytes);
-    socket.closeHandler(ignored -> {
-      upgraded.tryFail("closed before the upgrade");
-      closed.tryComplete(closeCode);
-    });
+    socket.closeHandler(
+        ignored -> {
+          upgraded.tryFail("closed before the upgrade");
+          closed.tryComplete(closeCode);
+        });
   }
 
   /** Connects to {@code path} and completes once the server has accepted the upgrade. */
   public static Future<RawWebSocket> connect(Vertx vertx, String host, int port, String path) {
-    return vertx.createNetClient().connect(port, host).compose(socket -> {
-      RawWebSocket webSocket = new RawWebSocket(socket);
-      socket.write(String.format(HANDSHAKE, path, host, port));
-      return webSocket.upgraded.future().map(webSocket);
-    });
+    return vertx
+        .createNetClient()
+        .connect(port, host)
+        .compose(
+            socket -> {
+              RawWebSocket webSocket = new RawWebSocket(socket);
+              socket.write(String.format(HANDSHAKE, path, host, port));
+              return webSocket.upgraded.future().map(webSocket);
+            });
   }
 
   /** Called with every text message the server sends. */
@@ -65,7 +71,10 @@ public final class RawWebSocket {
     return socket.write(frames);
   }
 
-  /** Completes when the TCP connection closes, with the status of the server's close frame, if one came. */
+  /**
+   * Completes when the TCP connection closes, with the status of the server's close frame, if one
+   * came.
+   */
   public Future<Short> closeFuture() {
     return closed.future();
   }

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A client connection that records what is written to it and on which thread; writes complete at once, or
- * never when told the client has stopped reading.
+ * A client connection that records what is written to it and on which thread; writes complete at
+ * once, or never when told the client has stopped reading.
  */
 public final class RecordingOutbound implements Outbound {
   public final List<String> frames = new CopyOnWriteArrayList<>();

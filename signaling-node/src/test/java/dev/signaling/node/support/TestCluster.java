@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Real signaling nodes in this JVM: clustered over real Hazelcast on 127.0.0.1 under a cluster name of
- * their own, or a single node without a cluster. Clients are real WebSocket clients.
+ * Real signaling nodes in this JVM: clustered over real Hazelcast on 127.0.0.1 under a cluster name
+ * of their own, or a single node without a cluster. Clients are real WebSocket clients.
  */
 public final class TestCluster implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -47,7 +47,9 @@ public final class TestCluster implements AutoCloseable {
     settings.putAll(overrides);
   }
 
-  /** {@code size} clustered nodes, or one node without a cluster when {@code clustered} is false. */
+  /**
+   * {@code size} clustered nodes, or one node without a cluster when {@code clustered} is false.
+   */
   public static TestCluster start(boolean clustered, int size) {
     return start(clustered, size, Map.of());
   }
@@ -56,8 +58,13 @@ public final class TestCluster implements AutoCloseable {
     return start(clustered, size, settings, SharedState.AS_PICKED);
   }
 
-  /** Nodes whose shared state is {@code decorate}d, for example with fakes that can be told to fail. */
-  public static TestCluster start(boolean clustered, int size, Map<String, String> settings,
+  /**
+   * Nodes whose shared state is {@code decorate}d, for example with fakes that can be told to fail.
+   */
+  public static TestCluster start(
+      boolean clustered,
+      int size,
+      Map<String, String> settings,
       UnaryOperator<SharedState> decorate) {
     TestCluster cluster = new TestCluster(clustered, settings);
     try {
@@ -80,7 +87,10 @@ public final class TestCluster implements AutoCloseable {
     return addNode(overrides, SharedState.AS_PICKED);
   }
 
-  /** Starts one more node whose shared state is {@code decorate}d, for example with fakes told to fail. */
+  /**
+   * Starts one more node whose shared state is {@code decorate}d, for example with fakes told to
+   * fail.
+   */
   public SignalingNode addNode(Map<String, String> overrides, UnaryOperator<SharedState> decorate) {
     Map<String, String> nodeSettings = new HashMap<>(settings);
     nodeSettings.putAll(overrides);
@@ -108,7 +118,8 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public SignalingClient connect(int nodeIndex) {
-    SignalingClient client = await(SignalingClient.connect(clientVertx, "127.0.0.1", node(nodeIndex).httpPort()));
+    SignalingClient client =
+        await(SignalingClient.connect(clientVertx, "127.0.0.1", node(nodeIndex).httpPort()));
     synchronized (clients) {
       clients.add(client);
     }
@@ -132,7 +143,9 @@ public final class TestCluster implements AutoCloseable {
     await(node.close());
   }
 
-  /** Closes node {@code index} cleanly and starts a new node on its HTTP port, as a restart would. */
+  /**
+   * Closes node {@code index} cleanly and starts a new node on its HTTP port, as a restart would.
+   */
   public void restartNode(int index) {
     int port = nodes.get(index).httpPort();
     closeNode(index);
@@ -163,7 +176,8 @@ public final class TestCluster implements AutoCloseable {
     }
     nodes.clear();
     clientVertx.close();
-    // Every test that ran nodes in this JVM fails if any of them touched a connection's state off its loop.
+    // Every test that ran nodes in this JVM fails if any of them touched a connection's state off
+    // its loop.
     assertThat(OwnerContext.violations()).as("state touched off its owner's event loop").isEmpty();
   }
 }

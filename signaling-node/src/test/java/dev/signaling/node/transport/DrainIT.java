@@ -20,7 +20,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM to a node in its own JVM: it drains its clients over the window, leaves cleanly and exits 0. */
+/**
+ * SIGTERM to a node in its own JVM: it drains its clients over the window, leaves cleanly and exits
+ * 0.
+ */
 class DrainIT {
   private static final Duration WINDOW = Duration.ofSeconds(4);
   private static final int CLIENTS = 30;
@@ -33,23 +36,37 @@ class DrainIT {
       List<SignalingClient> clients = new ArrayList<>();
       clients.add(node.login(cluster, "drained-0"));
       for (int i = 1; i < CLIENTS; i++) {
-        SignalingClient client = await(SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort()));
+        SignalingClient client =
+            await(SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort()));
         await(client.login("drained-" + i));
         clients.add(client);
       }
       Map<SignalingClient, Long> closedAt = new ConcurrentHashMap<>();
-      clients.forEach(client -> client.closeFuture().onComplete(closed -> closedAt.put(client, System.nanoTime())));
+      clients.forEach(
+          client ->
+              client.closeFuture().onComplete(closed -> closedAt.put(client, System.nanoTime())));
       assertThat(Http.get(node.httpPort(), "/health/ready").statusCode()).isEqualTo(200);
 
       long terminated = System.nanoTime();
       node.terminate();
 
-      Poll.until(() -> Http.get(node.httpPort(), "/health/ready").statusCode() == 503, Duration.ofSeconds(2),
+      Poll.until(
+          () -> Http.get(node.httpPort(), "/health/ready").statusCode() == 503,
+          Duration.ofSeconds(2),
           "readiness turns false at once");
-      assertThat(new JsonObject(Http.get(node.httpPort(), "/health/ready").body()).getBoolean("draining")).isTrue();
-      assertThatThrownBy(() -> await(SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort())))
+      assertThat(
+              new JsonObject(Http.get(node.httpPort(), "/health/ready").body())
+                  .getBoolean("draining"))
+          .isTrue();
+      assertThatThrownBy(
+              () ->
+                  await(
+                      SignalingClient.connect(cluster.clientVertx(), "127.0.0.1", node.httpPort())))
           .hasRootCauseInstanceOf(UpgradeRejectedException.class)
-          .rootCause().satisfies(rejected -> assertThat(((UpgradeRejectedException) rejected).getStatus()).isEqualTo(503));
+          .rootCause()
+          .satisfies(
+              rejected ->
+                  assertThat(((UpgradeRejectedException) rejected).getStatus()).isEqualTo(503));
 
       OptionalInt exit = node.awaitExit(WINDOW.plusSeconds(5));
       assertThat(exit).as("the process exits within the window plus 5 s").hasValue(0);
@@ -63,10 +80,19 @@ class DrainIT {
       long first = closedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
       long last = closedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
       long spreadMs = Duration.ofNanos(last - first).toMillis();
-      assertThat(spreadMs).as("closes are spread over the window, not all at once")
+      assertThat(spreadMs)
+          .as("closes are spread over the window, not all at once")
           .isGreaterThan(WINDOW.toMillis() / 2);
-      Measurements.record("drain: " + CLIENTS + " clients closed with 1001 over " + spreadMs + " ms (window "
-          + WINDOW.toMillis() + " ms); process exited 0 after " + exitedMs + " ms");
+      Measurements.record(
+          "drain: "
+              + CLIENTS
+              + " clients closed with 1001 over "
+              + spreadMs
+              + " ms (window "
+              + WINDOW.toMillis()
+              + " ms); process exited 0 after "
+              + exitedMs
+              + " ms");
 
       for (int i = 0; i < CLIENTS; i++) {
         assertThat(await(cluster.node(0).presence().lookup("drained-" + i))).isNull();

@@ -7,11 +7,13 @@ import dev.signaling.node.support.Measurements;
 import dev.signaling.node.support.Poll;
 import dev.signaling.node.support.RawWebSocket;
 import dev.signaling.node.support.TestCluster;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,13 +24,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A flood costs only the flooder. An honest pair plays ping-pong through one node, before and during a
- * 20,000-message flood from a third connection to the same node and event loop, with the default limits.
- * The flooder writes its frames as raw bytes in one go, as a flooding program would, so that the figures
- * show what the flood costs the node rather than what a polite client spends sending it. The pair's round
- * trips go to {@code target/measurements.txt} (reported in docs/reliability.md). Only what does not depend
- * on the machine's speed is asserted: every honest message arrives and is acked, and the node reads the
- * flood no faster than the flooder's budget, refuses none of it and cuts the flooder off.
+ * A flood costs only the flooder. An honest pair plays ping-pong through one node, before and
+ * during a 20,000-message flood from a third connection to the same node and event loop, with the
+ * default limits. The flooder writes its frames as raw bytes in one go, as a flooding program
+ * would, so that the figures show what the flood costs the node rather than what a polite client
+ * spends sending it. The pair's round trips go to {@code target/measurements.txt} (reported in
+ * docs/reliability.md). Only what does not depend on the machine's speed is asserted: every honest
+ * message arrives and is acked, and the node reads the flood no faster than the flooder's budget,
+ * refuses none of it and cuts the flooder off.
  */
 class FloodIsolationIT {
   private static final int FLOOD = 20_000;
@@ -36,42 +39,65 @@ class FloodIsolationIT {
   private static final int BURST = 200;
   private static final Duration WARM_UP = Duration.ofSeconds(2);
   private static final Duration PHASE = Duration.ofSeconds(6);
+
   /** 40 pings a second each way: within the honest pair's own budget of 50. */
   private static final long PING_EVERY_MS = 25;
 
   @Test
   void anHonestPairKeepsItsRoundTripsWhileAnotherConnectionFloods() throws Exception {
     Vertx floodVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    try (TestCluster cluster = TestCluster.start(false, 1, Map.of(
-        "RATE_LIMIT_PER_SECOND", Integer.toString(RATE),
-        "RATE_LIMIT_BURST", Integer.toString(BURST),
-        // One event loop for every connection: the flood and the honest pair share it.
-        "VERTICLE_INSTANCES", "1"))) {
-      PingPong pair = new PingPong(cluster.clientVertx(), cluster.login("honest-alice", 0),
-          cluster.login("honest-bob", 0));
+    try (TestCluster cluster =
+        TestCluster.start(
+            false,
+            1,
+            Map.of(
+                "RATE_LIMIT_PER_SECOND", Integer.toString(RATE),
+                "RATE_LIMIT_BURST", Integer.toString(BURST),
+                // One event loop for every connection: the flood and the honest pair share it.
+                "VERTICLE_INSTANCES", "1"))) {
+      PingPong pair =
+          new PingPong(
+              cluster.clientVertx(),
+              cluster.login("honest-alice", 0),
+              cluster.login("honest-bob", 0));
       cluster.login("flood-sink", 0).stopRecording();
-      RawWebSocket flooder = TestCluster.await(
-          RawWebSocket.connect(floodVertx, "127.0.0.1", cluster.node(0).httpPort(), HttpVerticle.WEBSOCKET_PATH));
+      RawWebSocket flooder =
+          TestCluster.await(
+              RawWebSocket.connect(
+                  floodVertx,
+                  "127.0.0.1",
+                  cluster.node(0).httpPort(),
+                  HttpVerticle.WEBSOCKET_PATH));
       Promise<Void> loggedIn = Promise.promise();
       AtomicInteger answered = new AtomicInteger();
       AtomicInteger refused = new AtomicInteger();
-      flooder.onText(text -> {
-        String type = new JsonObject(text).getString("type");
-        if ("login-ok".equals(type)) {
-          loggedIn.tryComplete();
-        } else if ("ack".equals(type)) {
-          answered.incrementAndGet();
-        } else if ("error".equals(type)) {
-          answered.incrementAndGet();
-          refused.incrementAndGet();
-        }
-      });
-      flooder.writeTexts(List.of(new JsonObject().put("type", "login").put("name", "flooder").encode()));
+      flooder.onText(
+          text -> {
+            String type = new JsonObject(text).getString("type");
+            if ("login-ok".equals(type)) {
+              loggedIn.tryComplete();
+            } else if ("ack".equals(type)) {
+              answered.incrementAndGet();
+            } else if ("error".equals(type)) {
+              answered.incrementAndGet();
+              refused.incrementAndGet();
+            }
+          });
+      flooder.writeTexts(
+          List.of(new JsonObject().put("type", "login").put("name", "flooder").encode()));
       TestCluster.await(loggedIn.future());
 
-      List<String> flood = IntStream.range(0, FLOOD).mapToObj(n -> new JsonObject().put("type", "new-ice-candidate")
-          .put("target", "flood-sink").put("id", n)
-          .put("candidate", "candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host").encode()).toList();
+      List<String> flood =
+          IntStream.range(0, FLOOD)
+              .mapToObj(
+                  n ->
+                      new JsonObject()
+                          .put("type", "new-ice-candidate")
+                          .put("target", "flood-sink")
+                          .put("id", n)
+                          .put("candidate", "candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host")
+                          .encode())
+              .toList();
 
       pair.play(WARM_UP);
       RoundTrips before = pair.play(PHASE);
@@ -87,15 +113,29 @@ class FloodIsolationIT {
       Short closeCode = flooder.closeFuture().await(30, TimeUnit.SECONDS);
       double closedAfter = (closedAt.get() - floodStart) / 1e9;
 
-      Measurements.record(String.format(Locale.ROOT, "flood isolation: honest round trip before p50 %.2f ms p99 %.2f"
-              + " ms (%d); during a %d-message flood p50 %.2f ms p99 %.2f ms (%d); during/before p50 %.2f p99 %.2f;"
-              + " flooder answered %d (%d refused) in %.1f s, closed %s after %.1f s",
-          before.percentileMs(50), before.percentileMs(99), before.count(), FLOOD, during.percentileMs(50),
-          during.percentileMs(99), during.count(), during.percentileMs(50) / before.percentileMs(50),
-          during.percentileMs(99) / before.percentileMs(99), answeredDuringPhase, refusedDuringPhase, floodSeconds,
-          closeCode, closedAfter));
+      Measurements.record(
+          String.format(
+              Locale.ROOT,
+              "flood isolation: honest round trip before p50 %.2f ms p99 %.2f"
+                  + " ms (%d); during a %d-message flood p50 %.2f ms p99 %.2f ms (%d); during/before p50 %.2f p99 %.2f;"
+                  + " flooder answered %d (%d refused) in %.1f s, closed %s after %.1f s",
+              before.percentileMs(50),
+              before.percentileMs(99),
+              before.count(),
+              FLOOD,
+              during.percentileMs(50),
+              during.percentileMs(99),
+              during.count(),
+              during.percentileMs(50) / before.percentileMs(50),
+              during.percentileMs(99) / before.percentileMs(99),
+              answeredDuringPhase,
+              refusedDuringPhase,
+              floodSeconds,
+              closeCode,
+              closedAfter));
 
-      assertThat(answeredDuringPhase).as("flood messages the node read while the pair played")
+      assertThat(answeredDuringPhase)
+          .as("flood messages the node read while the pair played")
           .isLessThanOrEqualTo((int) (BURST + RATE * floodSeconds) + 2);
       assertThat(refusedDuringPhase).as("flood messages refused instead of held back").isZero();
       assertThat(closeCode).as("the flooder is cut off").isEqualTo((short) 1008);
@@ -117,17 +157,23 @@ class FloodIsolationIT {
       this.vertx = vertx;
       this.alice = alice.stopRecording();
       this.bob = bob.stopRecording();
-      bob.onMessage(frame -> {
-        if ("probe".equals(frame.getString("type"))) {
-          expect(bob.request(new JsonObject().put("type", "probe-reply").put("target", alice.name())
-              .put("n", frame.getInteger("n"))));
-        }
-      });
-      alice.onMessage(frame -> {
-        if ("probe-reply".equals(frame.getString("type"))) {
-          current.answered(frame.getInteger("n"), System.nanoTime());
-        }
-      });
+      bob.onMessage(
+          frame -> {
+            if ("probe".equals(frame.getString("type"))) {
+              expect(
+                  bob.request(
+                      new JsonObject()
+                          .put("type", "probe-reply")
+                          .put("target", alice.name())
+                          .put("n", frame.getInteger("n"))));
+            }
+          });
+      alice.onMessage(
+          frame -> {
+            if ("probe-reply".equals(frame.getString("type"))) {
+              current.answered(frame.getInteger("n"), System.nanoTime());
+            }
+          });
     }
 
     /** Pings every {@link #PING_EVERY_MS} for {@code phase}, then waits for every pong and ack. */
@@ -137,22 +183,28 @@ class FloodIsolationIT {
       current = trips;
       acks.set(0);
       AtomicInteger sent = new AtomicInteger();
-      vertx.setPeriodic(PING_EVERY_MS, timer -> {
-        int n = sent.getAndIncrement();
-        if (n >= pings) {
-          vertx.cancelTimer(timer);
-          return;
-        }
-        trips.sent(n, System.nanoTime());
-        expect(alice.request(new JsonObject().put("type", "probe").put("target", bob.name()).put("n", n)));
-      });
-      Poll.until(() -> trips.count() == pings && acks.get() == 2 * pings, phase.plusSeconds(30),
+      vertx.setPeriodic(
+          PING_EVERY_MS,
+          timer -> {
+            int n = sent.getAndIncrement();
+            if (n >= pings) {
+              vertx.cancelTimer(timer);
+              return;
+            }
+            trips.sent(n, System.nanoTime());
+            expect(
+                alice.request(
+                    new JsonObject().put("type", "probe").put("target", bob.name()).put("n", n)));
+          });
+      Poll.until(
+          () -> trips.count() == pings && acks.get() == 2 * pings,
+          phase.plusSeconds(30),
           "every ping and pong delivered and acked");
       assertThat(failures.get()).as("honest messages refused").isZero();
       return trips;
     }
 
-    private void expect(io.vertx.core.Future<JsonObject> ack) {
+    private void expect(Future<JsonObject> ack) {
       ack.onComplete(ok -> acks.incrementAndGet(), failed -> failures.incrementAndGet());
     }
   }
@@ -183,7 +235,7 @@ class FloodIsolationIT {
 
     synchronized double percentileMs(int percentile) {
       long[] sorted = tookNanos.clone();
-      java.util.Arrays.sort(sorted);
+      Arrays.sort(sorted);
       int rank = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
       return sorted[Math.max(0, rank)] / 1e6;
     }

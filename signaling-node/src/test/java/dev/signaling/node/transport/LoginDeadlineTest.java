@@ -27,7 +27,8 @@ class LoginDeadlineTest {
   void aConnectionThatNeverLogsInIsToldWhyAndClosed() throws Exception {
     SignalingClient silent = cluster.connect(0);
 
-    assertThat(silent.await("error", Duration.ofSeconds(5)).getString("code")).isEqualTo("login-timeout");
+    assertThat(silent.await("error", Duration.ofSeconds(5)).getString("code"))
+        .isEqualTo("login-timeout");
     assertThat(TestCluster.await(silent.closeFuture())).isEqualTo((short) 1008);
   }
 

@@ -22,10 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a deployment whose nodes require tokens puts in front of them, reduced to what the web app needs:
- * a reverse proxy to a node (its pages, and WebSockets on {@code /ws}), its own {@code /config.js} naming
- * a token endpoint, a sign-in that sets a cookie, and that endpoint, which signs a short-lived HS256
- * token for the cookie's user and counts the tokens it hands out.
+ * What a deployment whose nodes require tokens puts in front of them, reduced to what the web app
+ * needs: a reverse proxy to a node (its pages, and WebSockets on {@code /ws}), its own {@code
+ * /config.js} naming a token endpoint, a sign-in that sets a cookie, and that endpoint, which signs
+ * a short-lived HS256 token for the cookie's user and counts the tokens it hands out.
  */
 final class TokenSite implements AutoCloseable {
   static final String TOKEN_PATH = "/signaling-token";
@@ -42,23 +42,30 @@ final class TokenSite implements AutoCloseable {
   private TokenSite(Vertx vertx, String secret, Duration tokenLifetime, int nodePort) {
     this.nodePort = nodePort;
     this.tokenLifetime = tokenLifetime;
-    this.issuer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    this.issuer =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.http = vertx.createHttpClient();
     this.webSockets = vertx.createWebSocketClient();
   }
 
-  /** A site on a free port in front of the node on {@code nodePort}, signing with {@code secret}. */
+  /**
+   * A site on a free port in front of the node on {@code nodePort}, signing with {@code secret}.
+   */
   static Future<TokenSite> start(Vertx vertx, String secret, Duration tokenLifetime, int nodePort) {
     TokenSite site = new TokenSite(vertx, secret, tokenLifetime, nodePort);
-    return vertx.createHttpServer()
+    return vertx
+        .createHttpServer()
         .requestHandler(site::handle)
         .webSocketHandler(site::proxyWebSocket)
         .listen(0, "127.0.0.1")
-        .map(server -> {
-          site.server = server;
-          return site;
-        });
+        .map(
+            server -> {
+              site.server = server;
+              return site;
+            });
   }
 
   int port() {
@@ -76,15 +83,20 @@ final class TokenSite implements AutoCloseable {
 
   private void handle(HttpServerRequest request) {
     switch (request.path()) {
-      case "/config.js" -> request.response()
-          .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-          .end("export default { tokenUrl: '" + TOKEN_PATH + "' };\n");
-      case "/site-login" -> request.response()
-          .setStatusCode(302)
-          .addCookie(Cookie.cookie(COOKIE, request.getParam("user")).setPath("/").setHttpOnly(true))
-          .putHeader(HttpHeaders.LOCATION, request.getParam("next"))
-          .end();
+      case "/config.js" ->
+          request
+              .response()
+              .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript")
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+              .end("export default { tokenUrl: '" + TOKEN_PATH + "' };\n");
+      case "/site-login" ->
+          request
+              .response()
+              .setStatusCode(302)
+              .addCookie(
+                  Cookie.cookie(COOKIE, request.getParam("user")).setPath("/").setHttpOnly(true))
+              .putHeader(HttpHeaders.LOCATION, request.getParam("next"))
+              .end();
       case TOKEN_PATH -> issueToken(request);
       default -> proxy(request);
     }
@@ -97,40 +109,65 @@ final class TokenSite implements AutoCloseable {
       return;
     }
     long now = Instant.now().getEpochSecond();
-    String token = issuer.generateToken(
-        new JsonObject().put("sub", user.getValue()).put("iat", now).put("exp", now + tokenLifetime.toSeconds()),
-        new JWTOptions().setAlgorithm("HS256"));
+    String token =
+        issuer.generateToken(
+            new JsonObject()
+                .put("sub", user.getValue())
+                .put("iat", now)
+                .put("exp", now + tokenLifetime.toSeconds()),
+            new JWTOptions().setAlgorithm("HS256"));
     issued.computeIfAbsent(user.getValue(), ignored -> new AtomicInteger()).incrementAndGet();
     request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(token);
   }
 
   private void proxy(HttpServerRequest request) {
-    request.body()
-        .compose(body -> http.request(request.method(), nodePort, "127.0.0.1", request.uri())
-            .compose(outbound -> outbound.send(body)))
-        .compose(answer -> answer.body().map(body -> {
-          request.response().setStatusCode(answer.statusCode()).headers().addAll(answer.headers())
-              .remove(HttpHeaders.TRANSFER_ENCODING);
-          request.response().end(body);
-          return null;
-        }))
+    request
+        .body()
+        .compose(
+            body ->
+                http.request(request.method(), nodePort, "127.0.0.1", request.uri())
+                    .compose(outbound -> outbound.send(body)))
+        .compose(
+            answer ->
+                answer
+                    .body()
+                    .map(
+                        body -> {
+                          request
+                              .response()
+                              .setStatusCode(answer.statusCode())
+                              .headers()
+                              .addAll(answer.headers())
+                              .remove(HttpHeaders.TRANSFER_ENCODING);
+                          request.response().end(body);
+                          return null;
+                        }))
         .onFailure(failed -> request.response().setStatusCode(502).end());
   }
 
   private void proxyWebSocket(ServerWebSocket browser) {
     browser.pause();
-    webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(nodePort).setURI(browser.uri()))
-        .onSuccess(node -> {
-          browser.textMessageHandler(node::writeTextMessage);
-          node.textMessageHandler(browser::writeTextMessage);
-          browser.closeHandler(ignored -> node.close());
-          // The node's status and reason reach the page as they are: 1008 token-expired means something.
-          node.closeHandler(ignored -> {
-            short status = node.closeStatusCode() == null ? (short) 1001 : node.closeStatusCode();
-            browser.close(status, node.closeReason() == null ? "" : node.closeReason());
-          });
-          browser.resume();
-        })
+    webSockets
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(nodePort)
+                .setURI(browser.uri()))
+        .onSuccess(
+            node -> {
+              browser.textMessageHandler(node::writeTextMessage);
+              node.textMessageHandler(browser::writeTextMessage);
+              browser.closeHandler(ignored -> node.close());
+              // The node's status and reason reach the page as they are: 1008 token-expired means
+              // something.
+              node.closeHandler(
+                  ignored -> {
+                    short status =
+                        node.closeStatusCode() == null ? (short) 1001 : node.closeStatusCode();
+                    browser.close(status, node.closeReason() == null ? "" : node.closeReason());
+                  });
+              browser.resume();
+            })
         .onFailure(failed -> browser.close((short) 1011, "node unreachable"));
   }
 
