@@ -98,9 +98,8 @@ public class ConnectionSoakSimulation extends SignalingSimulation {
             List.of(
                 global().failedRequests().count().is(0L),
                 // Every connection logged in and stayed to the end: none refused, none cut off by
-                // maxDuration, and
-                // none dropped by the server while idle (Gatling records no close for a connection
-                // already closed).
+                // maxDuration, and none dropped by the server while idle (Gatling records no close
+                // for a connection already closed).
                 details("login-ok").successfulRequests().count().is((long) users),
                 details("close").successfulRequests().count().is((long) users),
                 details("login-ok").responseTime().percentile(99.0).lt(p99LoginMs)));

@@ -34,8 +34,7 @@ final class InProcessCluster implements AutoCloseable {
     settings.put("VERTICLE_INSTANCES", "2");
     settings.put("LOG_LEVEL", "WARN");
     // Every virtual user connects from 127.0.0.1: a per-address connection cap (on nodes that have
-    // one)
-    // must not count them as one abusive client. Nodes without the setting ignore it.
+    // one) must not count them as one abusive client. Nodes without the setting ignore it.
     settings.put("MAX_CONNECTIONS_PER_IP", "100000");
     InProcessCluster cluster = new InProcessCluster();
     try {

@@ -27,9 +27,8 @@ public final class ClusterBootstrap {
         new VertxOptions()
             .setMetricsOptions(Metrics.vertxOptions())
             // One per core rather than Vert.x's two: a relay crosses event loops several times
-            // (socket, event
-            // bus, reply), and each crossing to a sleeping loop costs a wake-up; fewer loops, fewer
-            // of them.
+            // (socket, event bus, reply), and each crossing to a sleeping loop costs a wake-up;
+            // fewer loops, fewer of them.
             .setEventLoopPoolSize(config.eventLoops());
     MicrometerMetricsFactory metrics = new MicrometerMetricsFactory(registry);
     if (!config.clustered()) {

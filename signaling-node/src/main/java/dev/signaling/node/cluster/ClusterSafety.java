@@ -26,19 +26,24 @@ final class ClusterSafety {
   }
 
   synchronized Future<Boolean> check() {
-    if (inFlight == null) {
+    Future<Boolean> current = inFlight;
+    if (current == null) {
       Future<Boolean> started = vertx.executeBlocking(check, false);
+      current = started;
       inFlight = started;
+      // May run at once, when the check has already answered: it must not clear a later check's.
       started.onComplete(
           done -> {
             synchronized (this) {
-              inFlight = null;
+              if (inFlight == started) {
+                inFlight = null;
+              }
             }
             lastKnown = done.succeeded() && done.result();
           });
     }
     Promise<Boolean> answer = Promise.promise();
-    inFlight.onComplete(done -> answer.tryComplete(done.succeeded() && done.result()));
+    current.onComplete(done -> answer.tryComplete(done.succeeded() && done.result()));
     vertx.setTimer(PATIENCE.toMillis(), late -> answer.tryComplete(lastKnown));
     return answer.future();
   }

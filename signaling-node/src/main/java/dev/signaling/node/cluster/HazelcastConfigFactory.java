@@ -73,8 +73,7 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(PORT_RANGE));
     // A node cut off (partition, long pause) finds its way back within seconds, not the default
-    // minutes;
-    // until it does, its clients cannot be reached from the rest of the cluster.
+    // minutes; until it does, its clients cannot be reached from the rest of the cluster.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.local.localAddress", node.clusterHost());

@@ -52,8 +52,7 @@ public final class HazelcastPresence implements Presence {
     // Without values: the key is all it takes to drop an entry, and events stay small.
     map.addEntryListener(new ForgetOnChange(recent), false);
     // A member that joins (a partition healing, too) or leaves may take changes with it that no
-    // event
-    // reported: start again from the map.
+    // event reported: start again from the map.
     hazelcast
         .getCluster()
         .addMembershipListener(

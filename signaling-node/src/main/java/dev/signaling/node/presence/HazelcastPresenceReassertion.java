@@ -49,8 +49,7 @@ final class HazelcastPresenceReassertion {
                     }
                   });
               // Asked only now that the entries are read: a session whose claim was in flight is
-              // registered here
-              // before its entry is written.
+              // registered here before its entry is written.
               Map<String, String> stale = new HashMap<>();
               onNode.forEach(
                   (name, entry) -> {
@@ -60,8 +59,7 @@ final class HazelcastPresenceReassertion {
                     }
                   });
               // Stale entries go first, so that a name held by a session this node no longer has
-              // goes back to the
-              // session of that name it still has.
+              // goes back to the session of that name it still has.
               return removeStale(stale)
                   .compose(
                       removed ->

@@ -94,8 +94,7 @@ public final class HazelcastRoomRegistry implements RoomRegistry {
 
   private Future<Set<String>> removeMembers(RoomProcessors.RemoveNodes processor) {
     // Every room is visited: membership is not indexed by node. Sweeps are rare (a node left, or
-    // the
-    // periodic reconciliation), and each room is changed under its own lock.
+    // the periodic reconciliation), and each room is changed under its own lock.
     return vertx.executeBlocking(
         () -> {
           Map<String, String[]> removed = map.executeOnEntries(processor);

@@ -125,9 +125,8 @@ public final class RoomService {
                   left -> {
                     if (left.failed()) {
                       // Out of the room here (no event reaches the member any more), but the room
-                      // may list it a
-                      // while longer: the store did not answer, and the leave is retried in the
-                      // background.
+                      // may list it a while longer: the store did not answer, and the leave is
+                      // retried in the background.
                       return Future.failedFuture(
                           new Refusal(
                               ErrorCode.SERVER_UNAVAILABLE,
@@ -264,8 +263,7 @@ public final class RoomService {
     if (state == null || state.version() < local.highestVersion) {
       if (oursSettled) {
         // Members of ours were in it: their memberships were lost with the room's entry (its owner
-        // and
-        // backup died), not ended. The states stay as they were until ours are restored.
+        // and backup died), not ended. The states stay as they were until ours are restored.
         onMembershipLost.run();
         return;
       }

@@ -180,8 +180,8 @@ public final class Router {
         });
     List<Future<Integer>> perNode = new ArrayList<>(byNode.size());
     // A node that fails to answer counts as reaching none of its members; the sender learns the
-    // count.
-    // Room messages are not remembered as conversations: rooms announce departures themselves.
+    // count. Room messages are not remembered as conversations: rooms announce departures
+    // themselves.
     byNode.forEach(
         (node, recipients) -> perNode.add(deliverOnNode(node, "", frame, recipients).otherwise(0)));
     return Future.join(perNode)

@@ -40,8 +40,7 @@ public final class Session {
   private long queuedChars;
   private String endReason = "disconnect";
   // Completed once login-ok is written: a peer may find the session in presence a moment before
-  // that,
-  // and its frames must not overtake the client's login-ok.
+  // that, and its frames must not overtake the client's login-ok.
   private final Promise<Void> opened;
   private final Map<String, Long> recentPeers =
       new LinkedHashMap<>(16, 0.75f, true) {

@@ -222,8 +222,7 @@ public final class ClientSession {
   private void login(ClientMessage.Login login) {
     state = State.LOGGING_IN;
     // Frames sent right behind the login wait in the connection until it is decided, rather than
-    // being
-    // refused as not-logged-in.
+    // being refused as not-logged-in.
     reads.hold();
     owner
         .adopt(services.authenticator().authenticate(login.name(), login.token()))

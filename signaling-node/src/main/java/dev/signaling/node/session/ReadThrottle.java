@@ -86,8 +86,7 @@ final class ReadThrottle {
       readThisTurn = 0;
       hold();
       // A timer, not runOnContext: the event loop runs queued tasks back to back, but reads the
-      // sockets
-      // that are ready before it runs a timer.
+      // sockets that are ready before it runs a timer.
       vertx.setTimer(1, next -> release());
     }
   }

@@ -49,26 +49,21 @@ public final class HttpVerticle extends VerticleBase {
             .setHost(services.sessions().config().httpHost())
             .setPort(port)
             // Vert.x's own maxima are a hard ceiling above the configured limit: messages between
-            // the two get a
-            // message-too-large error and the connection goes on; only a client far past it is cut
-            // off.
+            // the two get a message-too-large error and the connection goes on; only a client far
+            // past it is cut off.
             .setMaxWebSocketFrameSize(hardCeiling())
             .setMaxWebSocketMessageSize(hardCeiling())
             // How long the node waits for the client's answer to its close frame before it drops
-            // the TCP
-            // connection: a flooder cut off with unread frames would only answer behind them, which
-            // the node
-            // no longer reads (Vert.x waits 10 s by default).
+            // the TCP connection: a flooder cut off with unread frames would only answer behind
+            // them, which the node no longer reads (Vert.x waits 10 s by default).
             .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
             // A connection held back by its message budget keeps what it sends next in its own
-            // socket, not in
-            // the node: a fixed receive buffer (Linux would grow it to megabytes) bounds what the
-            // node holds,
-            // and has to decode, for each such connection. Signaling messages need far less.
+            // socket, not in the node: a fixed receive buffer (Linux would grow it to megabytes)
+            // bounds what the node holds, and has to decode, for each such connection. Signaling
+            // messages need far less.
             .setReceiveBufferSize(RECEIVE_BUFFER_BYTES)
             // Compression would cost tens of kilobytes per idle connection for frames that are
-            // mostly
-            // small JSON.
+            // mostly small JSON.
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(routes).listen();

@@ -539,8 +539,7 @@ class KubernetesManifestsTest {
     assertThatStrictParseFails(
         typo, "spec: [replica]", "spec.template.spec.containers[0].ports[0]: [nmae]");
     // The API server refuses what Jackson would otherwise coerce: a bare number for a string, a
-    // quoted one
-    // for a number.
+    // quoted one for a number.
     assertThatStrictParseFails(
         """
         apiVersion: v1

@@ -47,12 +47,10 @@ class FreezeUnderLoadIT {
       throws Exception {
     long testStart = System.nanoTime();
     // The nodes list each other's exact Hazelcast addresses. With the default
-    // CLUSTER_MEMBERS=127.0.0.1
-    // (10 ports tried per host), a node cut off searches every one of those ports for the cluster
-    // it
-    // lost, waiting up to 5 s for each port where nothing answers: the rejoin then takes ~40 s
-    // instead of
-    // ~5 s. -Dfreeze.clusterMembers=default runs the test that way.
+    // CLUSTER_MEMBERS=127.0.0.1 (10 ports tried per host), a node cut off searches every one of
+    // those ports for the cluster it lost, waiting up to 5 s for each port where nothing answers:
+    // the rejoin then takes ~40 s instead of ~5 s. -Dfreeze.clusterMembers=default runs the test
+    // that way.
     Map<String, String> clusterSettings = new HashMap<>();
     String membersMode = System.getProperty("freeze.clusterMembers", "exact");
     if (!"default".equals(membersMode)) {

@@ -162,8 +162,7 @@ final class IsolatedNetwork implements AutoCloseable {
     }
     quietly("ip", "netns", "del", namespace);
     // Deleting the namespace deletes the veth ends in it, and with them their peers; these are for
-    // the case
-    // where the namespace was never created or a link was left behind.
+    // the case where the namespace was never created or a link was left behind.
     quietly("ip", "link", "del", hostClusterLink);
     quietly("ip", "link", "del", hostClientLink);
   }

@@ -80,8 +80,7 @@ class NodeKillUnderLoadIT {
               Duration.ofSeconds(30));
       List<User> onB = load.users().stream().filter(user -> user.index % 3 == 1).toList();
       // Of the killed node's users, some never come back, some reconnect at once (racing the
-      // reaper) and
-      // the rest only once the test has checked that the dead node left nothing behind.
+      // reaper) and the rest only once the test has checked that the dead node left nothing behind.
       Set<User> abandoned = new HashSet<>();
       Set<User> racers = new HashSet<>();
       for (int i = 0; i < onB.size(); i++) {
@@ -175,8 +174,8 @@ class NodeKillUnderLoadIT {
         assertThat(Duration.ofNanos(slowestUnavailable)).isLessThanOrEqualTo(BOUND);
 
         // Racers are back (they reconnected while the reaper ran); the others are still away. No
-        // room
-        // keeps a member of the dead node, and the members left are exactly those who are online.
+        // room keeps a member of the dead node, and the members left are exactly those who are
+        // online.
         Poll.until(
             () -> racers.stream().allMatch(CallLoad::back),
             Duration.ofSeconds(20),

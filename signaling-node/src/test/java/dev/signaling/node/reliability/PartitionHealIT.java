@@ -149,8 +149,7 @@ class PartitionHealIT {
         long[] loneAlone = {-1};
         long[] majorityOfTwo = {-1};
         // Lookups of the isolated users wait for the cluster to give up on their partitions' owner,
-        // so they
-        // run in the background while the membership views are watched.
+        // so they run in the background while the membership views are watched.
         Checks.Watch majorityReaped =
             new Checks.Watch(
                 cutAt,
@@ -173,10 +172,8 @@ class PartitionHealIT {
             "both sides declare the other dead");
 
         // During the split: the majority has no trace of the isolated users, in presence or rooms.
-        // (A message
-        // routed before a side reaped the other may still end in delivery-failed; each side is
-        // probed until
-        // it refuses the other side's users outright.)
+        // (A message routed before a side reaped the other may still end in delivery-failed; each
+        // side is probed until it refuses the other side's users outright.)
         Map<String, String> fromMajority = new ConcurrentHashMap<>();
         Poll.until(
             () -> {
@@ -208,10 +205,9 @@ class PartitionHealIT {
                       .toList());
         }
         // The isolated side, alone, cannot reach the majority's users. It kept copies of only part
-        // of the
-        // cluster's data (the partitions whose two copies were both on the other side are empty
-        // here), so it
-        // restores the entries of its own users that were there: it reaches every one of them.
+        // of the cluster's data (the partitions whose two copies were both on the other side are
+        // empty here), so it restores the entries of its own users that were there: it reaches
+        // every one of them.
         Map<String, String> fromLone = new ConcurrentHashMap<>();
         long[] loneRefuses = {-1};
         long[] loneReachesOwn = {-1};

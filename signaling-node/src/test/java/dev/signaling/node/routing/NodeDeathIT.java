@@ -49,8 +49,7 @@ class NodeDeathIT {
   @Test
   void aFrozenNodeIsDeclaredDeadThenRejoinsAndSendsItsClientsToLogInAgain() throws Exception {
     // SIGSTOP keeps the node's sockets open: only missing heartbeats tell the cluster, as when a
-    // host
-    // vanishes from the network.
+    // host vanishes from the network.
     try (TestCluster cluster = TestCluster.start(true, 1);
         ChildNode victim = ChildNode.joining(cluster, "frozen")) {
       SignalingClient alice = cluster.login("alice", 0);
@@ -71,8 +70,7 @@ class NodeDeathIT {
       victim.thaw();
 
       // Back, the node finds it was cut off; its side's presence is discarded in the merge, so it
-      // sends
-      // its clients away instead of keeping sessions nobody can reach.
+      // sends its clients away instead of keeping sessions nobody can reach.
       assertThat(bob.await("go-away", Duration.ofSeconds(60))).isNotNull();
       TestCluster.await(bob.closeFuture());
       Measurements.record(

@@ -334,8 +334,7 @@ abstract class RoutingTests {
       assertThat(received).isEqualTo(expected.copy().put("from", sender));
     }
     // Whatever else arrived (nothing should have) would be in the inbox by now: every message above
-    // was
-    // sent before the last one and arrives before it.
+    // was sent before the last one and arrives before it.
     assertThat(receiver.drainInbox()).noneMatch(frame -> frame.containsKey("from"));
   }
 }

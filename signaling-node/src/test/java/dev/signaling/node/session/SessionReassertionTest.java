@@ -78,9 +78,8 @@ class SessionReassertionTest {
       long versionBefore = await(cluster.node(0).rooms().get(room)).version();
 
       // The room's entry is lost; a newcomer's join starts it again at version 1, below what the
-      // members
-      // joined at. Without the restore, their nodes would take every later state for one already
-      // seen.
+      // members joined at. Without the restore, their nodes would take every later state for one
+      // already seen.
       hazelcast(cluster).getMap(HazelcastRoomRegistry.MAP_NAME).evict(room);
       SignalingClient carol = cluster.login("heal-carol", 0);
       await(carol.join(room));

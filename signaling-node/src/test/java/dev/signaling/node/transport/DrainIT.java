@@ -45,7 +45,11 @@ class DrainIT {
       clients.forEach(
           client ->
               client.closeFuture().onComplete(closed -> closedAt.put(client, System.nanoTime())));
-      assertThat(Http.get(node.httpPort(), "/health/ready").statusCode()).isEqualTo(200);
+      // Ready once the partitions have settled after the node joined.
+      Poll.until(
+          () -> Http.get(node.httpPort(), "/health/ready").statusCode() == 200,
+          Duration.ofSeconds(30),
+          "the node is ready");
 
       long terminated = System.nanoTime();
       node.terminate();
