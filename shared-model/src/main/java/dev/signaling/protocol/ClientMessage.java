@@ -19,7 +19,13 @@ public sealed interface ClientMessage
    * name for this connection. With a token the name is the token's subject; {@code name} is then
    * optional and, if given, must match.
    */
-  record Login(String name, String token, Object id) implements ClientMessage {}
+  record Login(String name, String token, String resume, Object id) implements ClientMessage {
+
+    /** A login without a resume token. */
+    public Login(String name, String token, Object id) {
+      this(name, token, null, id);
+    }
+  }
 
   /**
    * {@code {"type":"token","token":"<JWT>"}}: a fresh token for the logged-in user, before the old

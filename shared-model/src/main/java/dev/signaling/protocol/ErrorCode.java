@@ -28,6 +28,10 @@ public enum ErrorCode {
   DELIVERY_FAILED(
       "delivery-failed",
       "The target's node did not confirm delivery in time; the message may not have arrived."),
+  BUFFER_FULL(
+      "buffer-full",
+      "The target is away and may resume its session, but as much as may be held for it is held"
+          + " already; this message was not."),
   NOT_IN_ROOM("not-in-room", "Join the room before sending to it or leaving it."),
   ROOM_FULL("room-full", "The room has as many members as it may have."),
   TOO_MANY_ROOMS(

@@ -43,6 +43,7 @@ final class FrameParser {
     Object id = null;
     Object name = null;
     Object loginToken = null;
+    Object resume = null;
     int fromStart = -1;
     int fromEnd = -1;
     boolean fromOpen = false;
@@ -63,6 +64,7 @@ final class FrameParser {
         case "id" -> id = value;
         case "name" -> name = value;
         case "token" -> loginToken = value;
+        case "resume" -> resume = value;
         case "from" -> {
           fromStart = keyStart;
           fromOpen = true;
@@ -83,7 +85,8 @@ final class FrameParser {
     if (parser.nextToken() != null) {
       throw invalid("The frame must hold exactly one JSON object.");
     }
-    return new ParsedFrame(text, type, target, room, id, name, loginToken, fromStart, fromEnd);
+    return new ParsedFrame(
+        text, type, target, room, id, name, loginToken, resume, fromStart, fromEnd);
   }
 
   /** Reads a scalar the protocol may need; skips (and so validates) anything else. */

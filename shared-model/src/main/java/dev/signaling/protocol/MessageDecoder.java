@@ -13,6 +13,9 @@ public final class MessageDecoder {
   /** Longest accepted string {@code id}. */
   public static final int MAX_ID_LENGTH = 128;
 
+  /** Longest accepted resume token; the server's are 43 characters. */
+  private static final int MAX_RESUME_LENGTH = 128;
+
   /** Longest accepted token; JWTs are well under this. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
@@ -56,7 +59,20 @@ public final class MessageDecoder {
     String token = frame.token() == null ? null : validToken(frame.token(), id);
     String name =
         token != null && frame.name() == null ? null : validName(frame.name(), "name", id);
-    return new ClientMessage.Login(name, token, id);
+    String resume = frame.resume() == null ? null : validResume(frame.resume(), id);
+    return new ClientMessage.Login(name, token, resume, id);
+  }
+
+  private static String validResume(Object resume, Object id) throws ProtocolException {
+    if (!(resume instanceof String s) || s.isEmpty() || s.length() > MAX_RESUME_LENGTH) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD,
+          "\"resume\" must be the string login-ok gave, of at most "
+              + MAX_RESUME_LENGTH
+              + " characters.",
+          id);
+    }
+    return s;
   }
 
   private static String validToken(Object token, Object id) throws ProtocolException {

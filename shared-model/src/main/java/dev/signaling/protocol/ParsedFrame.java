@@ -21,6 +21,7 @@ record ParsedFrame(
     Object id,
     Object name,
     Object token,
+    Object resume,
     int fromStart,
     int fromEnd) {
 

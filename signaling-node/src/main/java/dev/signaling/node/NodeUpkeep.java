@@ -4,19 +4,23 @@ import dev.signaling.node.cluster.ClusterMetrics;
 import dev.signaling.node.cluster.ClusterRuntime;
 import dev.signaling.node.cluster.NodeReaper;
 import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.config.Resume;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.session.AwayOnDeparture;
+import dev.signaling.node.session.Departures;
+import dev.signaling.node.session.GoneUsers;
 import dev.signaling.node.session.PeerLeftNotices;
 import dev.signaling.node.session.ReassertionMetrics;
 import dev.signaling.node.session.SessionReassertion;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What keeps the shared state true while the node runs: the reaper of departed nodes' entries, the
@@ -30,15 +34,23 @@ final class NodeUpkeep {
   /** How long a stop waits for a re-assertion pass under way. */
   private static final Duration REASSERTION_STOP_PATIENCE = Duration.ofSeconds(2);
 
-  /** Where the names of users reaped after their node's death are published to every node. */
-  private static final String USERS_GONE_ADDRESS = "signaling.users-gone";
+  /** How often the oldest member ends the resume windows that are over. */
+  private static final Duration AWAY_SWEEP = Duration.ofSeconds(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeUpkeep.class);
 
   private final NodeReaper reaper;
   private final SessionReassertion reassertion;
 
-  private NodeUpkeep(NodeReaper reaper, SessionReassertion reassertion) {
+  private final Vertx vertx;
+  private final long awaySweep;
+
+  private NodeUpkeep(
+      Vertx vertx, NodeReaper reaper, SessionReassertion reassertion, long awaySweep) {
+    this.vertx = vertx;
     this.reaper = reaper;
     this.reassertion = reassertion;
+    this.awaySweep = awaySweep;
   }
 
   static NodeUpkeep start(
@@ -48,6 +60,7 @@ final class NodeUpkeep {
       LocalSessions sessions,
       RoomService rooms,
       PeerLeftNotices peerLeft,
+      Departures departures,
       MeterRegistry registry) {
     Vertx vertx = runtime.vertx();
     ClusterMetrics clusterMetrics = new ClusterMetrics(registry, runtime.view());
@@ -67,27 +80,40 @@ final class NodeUpkeep {
     clusterMetrics.track(state.rooms());
 
     // Each departed user's entry is removed by one survivor only; every node must tell its own
-    // sessions.
-    vertx
-        .eventBus()
-        .<JsonArray>consumer(
-            USERS_GONE_ADDRESS,
-            gone ->
-                peerLeft.usersGone(
-                    gone.body().stream().map(String::valueOf).collect(Collectors.toSet())));
+    // sessions. With resume on, a departed node's users are away instead, until their window ends.
+    GoneUsers.listen(vertx, peerLeft);
+    Resume resume = config.resume();
     NodeReaper reaper =
         new NodeReaper(
             vertx,
             runtime.view(),
-            List.of(state.presence(), state.rooms()),
+            resume.enabled()
+                ? List.of(
+                    AwayOnDeparture.presence(state.presence(), resume.window()),
+                    AwayOnDeparture.rooms(state.rooms()))
+                : List.of(state.presence(), state.rooms()),
             config.presenceReconcileInterval(),
             clusterMetrics,
             (reaped, users) -> {
               if (reaped == state.presence()) {
-                vertx.eventBus().publish(USERS_GONE_ADDRESS, new JsonArray(List.copyOf(users)));
+                GoneUsers.announce(vertx, users, "node-failure");
               }
             });
     reaper.start();
+    long awaySweep = -1;
+    if (resume.enabled()) {
+      // The oldest member ends the windows that are over, whoever's node held them.
+      awaySweep =
+          vertx.setPeriodic(
+              AWAY_SWEEP.toMillis(),
+              tick -> {
+                if (runtime.view().isOldestMember()) {
+                  departures
+                      .expireDue()
+                      .onFailure(failed -> LOG.warn("could not end the away sessions due", failed));
+                }
+              });
+    }
 
     // Periodically, and at once when the cluster may have lost some: a member left or joined, a
     // merge.
@@ -107,7 +133,7 @@ final class NodeUpkeep {
     runtime.view().onMergeCompleted(() -> reassertion.reassertSoon("merge completed"));
     rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));
     reassertion.start();
-    return new NodeUpkeep(reaper, reassertion);
+    return new NodeUpkeep(vertx, reaper, reassertion, awaySweep);
   }
 
   /** This side lost a split: its open sessions were discarded with its data, and stay so. */
@@ -121,6 +147,7 @@ final class NodeUpkeep {
    */
   Future<Void> stop() {
     reaper.stop();
+    vertx.cancelTimer(awaySweep);
     return reassertion
         .stop()
         .timeout(REASSERTION_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)

@@ -3,6 +3,7 @@ package dev.signaling.node;
 import dev.signaling.node.cluster.ClusterBootstrap;
 import dev.signaling.node.cluster.ClusterRuntime;
 import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.config.Resume;
 import dev.signaling.node.health.NodeHealth;
 import dev.signaling.node.ice.IceServers;
 import dev.signaling.node.metrics.Metrics;
@@ -12,12 +13,15 @@ import dev.signaling.node.rooms.RoomRegistry;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
+import dev.signaling.node.routing.HeldReplies;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.NodeInbox;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Router;
 import dev.signaling.node.security.Authenticators;
 import dev.signaling.node.security.OriginPolicy;
+import dev.signaling.node.session.Departures;
+import dev.signaling.node.session.GoneUsers;
 import dev.signaling.node.session.PeerLeftNotices;
 import dev.signaling.node.session.RoomEventWriter;
 import dev.signaling.node.session.SessionMetrics;
@@ -96,6 +100,10 @@ public final class SignalingNode {
             nodeId,
             config.maxRoomsPerUser(),
             config.maxRoomMembers());
+    // A sender waits for a held frame's outcome for the window, plus a sweep's delay and a margin.
+    HeldReplies held =
+        new HeldReplies(
+            vertx, nodeId, config.resume().window().plus(config.deliveryTimeout()).plusSeconds(2));
     Router router =
         new Router(
             vertx,
@@ -104,10 +112,19 @@ public final class SignalingNode {
             sessions,
             (sender, sessionId, room) -> rooms.membersFor(new RoomMember(sender, sessionId), room),
             new RelayMetrics(registry),
+            held,
             config.deliveryTimeout());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
+    Departures departures =
+        new Departures(
+            router,
+            rooms,
+            state.rooms(),
+            peerLeft,
+            config.resume(),
+            (names, reason) -> GoneUsers.announce(vertx, names, reason));
     NodeUpkeep upkeep =
-        NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, registry);
+        NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, departures, registry);
 
     SessionServices sessionServices =
         new SessionServices(
@@ -123,6 +140,7 @@ public final class SignalingNode {
                 config.turnTtl(),
                 Clock.systemUTC()),
             peerLeft,
+            departures,
             new SessionMetrics(registry, sessions),
             router.metrics());
     NodeHealth health =
@@ -154,8 +172,8 @@ public final class SignalingNode {
     } catch (IOException noPort) {
       return Future.failedFuture(noPort);
     }
-    return vertx
-        .deployVerticle(new NodeInbox(nodeId, sessions))
+    return held.start()
+        .compose(listening -> vertx.deployVerticle(new NodeInbox(nodeId, sessions)))
         .compose(
             inbox ->
                 config.managementPort() == 0
@@ -233,9 +251,21 @@ public final class SignalingNode {
                 stopped ->
                     Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
                         .mapEmpty());
-    return undeployed
-        .eventually(() -> state.presence().removeNode(nodeId()))
-        .eventually(() -> state.rooms().removeNode(nodeId()))
+    Resume resume = config().resume();
+    // With resume on, the users still connected here are away, not gone: another node may resume
+    // them, rooms and all, within their window.
+    Future<Void> leftBehind =
+        resume.enabled()
+            ? undeployed.eventually(
+                () ->
+                    state
+                        .presence()
+                        .nodeLeft(
+                            nodeId(), System.currentTimeMillis() + resume.window().toMillis()))
+            : undeployed
+                .eventually(() -> state.presence().removeNode(nodeId()))
+                .eventually(() -> state.rooms().removeNode(nodeId()));
+    return leftBehind
         .eventually(vertx::close)
         .onComplete(closed -> LOG.info("node {} stopped", nodeId()));
   }

@@ -13,7 +13,7 @@ import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.KubernetesDiscovery;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.presence.HazelcastPresence;
-import dev.signaling.node.presence.PresenceEntrySerializer;
+import dev.signaling.node.presence.PresenceRecordSerializer;
 import dev.signaling.node.rooms.HazelcastRoomRegistry;
 import dev.signaling.node.rooms.JoinOutcomeSerializer;
 import dev.signaling.node.rooms.RoomRestoreSerializer;
@@ -50,7 +50,8 @@ public final class HazelcastConfigFactory {
     config
         .getSerializationConfig()
         .getCompactSerializationConfig()
-        .addSerializer(new PresenceEntrySerializer())
+        .addSerializer(new PresenceRecordSerializer())
+        .addSerializer(new PresenceRecordSerializer.HeldMessageSerializer())
         .addSerializer(new RoomStateSerializer())
         .addSerializer(new JoinOutcomeSerializer())
         .addSerializer(new RoomRestoreSerializer());
@@ -107,7 +108,9 @@ public final class HazelcastConfigFactory {
     return new MapConfig(HazelcastPresence.MAP_NAME)
         .setBackupCount(1)
         .setMergePolicyConfig(discardTheLosingSide())
-        .addIndexConfig(new IndexConfig(IndexType.HASH, "node"));
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "node"))
+        // The expiry finds away sessions whose window has ended without visiting every entry.
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "awayUntil"));
   }
 
   /**

@@ -120,7 +120,11 @@ public final class ConfigLoader {
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_REASSERT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
-        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)),
+        new Resume(
+            Duration.ofSeconds(notNegative(values, Setting.RESUME_SECONDS)),
+            positive(values, Setting.RESUME_BUFFER_MESSAGES),
+            positive(values, Setting.RESUME_BUFFER_BYTES)));
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {
@@ -201,6 +205,14 @@ public final class ConfigLoader {
     int value = integer(values, setting);
     if (value <= 0) {
       throw new ConfigException(describe(setting) + " must be greater than 0; got " + value);
+    }
+    return value;
+  }
+
+  private static int notNegative(Map<Setting, String> values, Setting setting) {
+    int value = integer(values, setting);
+    if (value < 0) {
+      throw new ConfigException(describe(setting) + " must be 0 or more; got " + value);
     }
     return value;
   }

@@ -88,7 +88,14 @@ public enum Setting {
           + " restored."),
   CLUSTER_HEARTBEAT_SECONDS("1", "Hazelcast heartbeat period."),
   CLUSTER_MAX_NO_HEARTBEAT_SECONDS(
-      "5", "Silence after which a member is declared dead and its users reaped.");
+      "5", "Silence after which a member is declared dead and its users reaped."),
+  RESUME_SECONDS(
+      "30",
+      "How long a session whose connection ended without a logout may be resumed, on any node, with"
+          + " its resume token; 0 turns resume off."),
+  RESUME_BUFFER_MESSAGES("256", "Messages held at most for one user while it is away."),
+  RESUME_BUFFER_BYTES(
+      "262144", "Characters of messages held at most for one user while it is away.");
 
   private final String defaultValue;
   private final String description;

@@ -9,8 +9,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.query.Predicate;
-import com.hazelcast.query.Predicates;
 import dev.signaling.node.base.CompletionStages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,12 +16,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * Presence in a Hazelcast map shared by the cluster. Single-key operations use Hazelcast's async
- * API; the rare whole-map sweeps run on a worker thread. {@link #locate} answers from the entries
- * this node looked up lately, which a listener on the map drops as soon as their user logs in, out
- * or elsewhere.
+ * Presence in a Hazelcast map shared by the cluster, one {@link PresenceRecord} per name, changed
+ * by entry processors that apply {@link PresenceRules} where the record is stored. Single-key
+ * operations use Hazelcast's async API; the rare whole-map sweeps run on a worker thread. {@link
+ * #locate} answers from the entries this node looked up lately, which a listener on the map drops
+ * as soon as their user's record changes.
  */
 public final class HazelcastPresence implements Presence {
   /**
@@ -36,19 +36,25 @@ public final class HazelcastPresence implements Presence {
   private static final int RECENT_LOCATIONS = 100_000;
 
   private final Vertx vertx;
-  private final IMap<String, PresenceEntry> map;
+  private final IMap<String, PresenceRecord> map;
   private final RecentLocations recent = new RecentLocations(RECENT_LOCATIONS);
   private final Duration lookupTimeout;
+  private final ResumeLimits limits;
+  private final HazelcastPresenceSweeps sweeps;
 
   /**
    * @param lookupTimeout how long a lookup may take: a member that holds the entry but does not
    *     answer (frozen, cut off) would otherwise hold every relay behind it for Hazelcast's own,
    *     much longer, timeout
+   * @param limits what may be held for one away session
    */
-  public HazelcastPresence(Vertx vertx, HazelcastInstance hazelcast, Duration lookupTimeout) {
+  public HazelcastPresence(
+      Vertx vertx, HazelcastInstance hazelcast, Duration lookupTimeout, ResumeLimits limits) {
     this.vertx = vertx;
     this.lookupTimeout = lookupTimeout;
+    this.limits = limits;
     this.map = hazelcast.getMap(MAP_NAME);
+    this.sweeps = new HazelcastPresenceSweeps(vertx, map);
     // Without values: the key is all it takes to drop an entry, and events stay small.
     map.addEntryListener(new ForgetOnChange(recent), false);
     // A member that joins (a partition healing, too) or leaves may take changes with it that no
@@ -70,8 +76,8 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
-    return CompletionStages.onCallerContext(vertx, map.putAsync(name, entry));
+  public Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey) {
+    return submit(name, new PresenceProcessors.Claim(entry, resumeKey));
   }
 
   /**
@@ -81,7 +87,8 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<PresenceEntry> lookup(String name) {
     return CompletionStages.onCallerContext(vertx, map.getAsync(name))
-        .timeout(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        .timeout(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .map(record -> record == null ? null : record.entry());
   }
 
   @Override
@@ -95,19 +102,56 @@ public final class HazelcastPresence implements Presence {
   }
 
   @Override
-  public Future<Boolean> release(String name, String session) {
-    return CompletionStages.onCallerContext(
-        vertx, map.submitToKey(name, new ReleaseIfSession(session)));
+  public Future<PresenceRecord> release(String name, String session) {
+    return submit(name, new PresenceProcessors.Release(session));
+  }
+
+  @Override
+  public Future<Boolean> goAway(String name, String session, long awayUntil) {
+    return submit(name, new PresenceProcessors.GoAway(session, awayUntil));
+  }
+
+  @Override
+  public Future<PresenceRules.Hold> hold(String name, String session, HeldMessage message) {
+    return submit(
+        name,
+        new PresenceProcessors.Hold(session, message, limits.maxMessages(), limits.maxBytes()));
+  }
+
+  @Override
+  public Future<PresenceRecord> resume(
+      String name, String resumeKey, PresenceEntry entry, String freshKey) {
+    return submit(name, new PresenceProcessors.Resume(resumeKey, entry, freshKey));
+  }
+
+  @Override
+  public Future<Boolean> room(String name, String session, String room, boolean in) {
+    return submit(name, new PresenceProcessors.Room(session, room, in));
+  }
+
+  @Override
+  public Future<Map<String, PresenceRecord>> expireDue() {
+    return sweeps.expireDue();
+  }
+
+  @Override
+  public Future<Set<String>> nodeLeft(String node, long awayUntil) {
+    return sweeps.nodeLeft(node, awayUntil);
+  }
+
+  @Override
+  public Future<Set<String>> nodesLeft(Set<String> liveNodes, long awayUntil) {
+    return sweeps.nodesLeft(liveNodes, awayUntil);
   }
 
   @Override
   public Future<Set<String>> removeNode(String node) {
-    return removeMatching(Predicates.equal("node", node));
+    return sweeps.removeNode(node);
   }
 
   @Override
   public Future<Set<String>> removeAllExcept(Set<String> liveNodes) {
-    return removeMatching(Predicates.not(Predicates.in("node", liveNodes.toArray(String[]::new))));
+    return sweeps.removeAllExcept(liveNodes);
   }
 
   @Override
@@ -122,24 +166,17 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public Future<PresenceReassertion> reassert(
-      String node, Map<String, String> sessions, java.util.function.Predicate<String> stillHere) {
+      String node, Map<String, PresenceRecord> sessions, Predicate<String> stillHere) {
     return new HazelcastPresenceReassertion(vertx, map).reassert(node, sessions, stillHere);
   }
 
-  private Future<Set<String>> removeMatching(Predicate<String, PresenceEntry> doomed) {
-    // The predicate is evaluated again under each entry's lock, so a user who logged in elsewhere
-    // meanwhile keeps the new entry.
-    return vertx.executeBlocking(
-        () -> {
-          Map<String, Boolean> removed = map.executeOnEntries(new RemoveEntry(), doomed);
-          return Set.copyOf(removed.keySet());
-        },
-        false);
+  private <T> Future<T> submit(String name, EntryProcessor<String, PresenceRecord, T> change) {
+    return CompletionStages.onCallerContext(vertx, map.submitToKey(name, change));
   }
 
   /** Drops what this node remembers of a user when its entry changes anywhere in the cluster. */
-  static final class ForgetOnChange extends EntryAdapter<String, PresenceEntry>
-      implements EntryMergedListener<String, PresenceEntry> {
+  static final class ForgetOnChange extends EntryAdapter<String, PresenceRecord>
+      implements EntryMergedListener<String, PresenceRecord> {
     private final RecentLocations recent;
 
     ForgetOnChange(RecentLocations recent) {
@@ -148,12 +185,12 @@ public final class HazelcastPresence implements Presence {
 
     /** Added, updated, removed, evicted or expired. */
     @Override
-    public void onEntryEvent(EntryEvent<String, PresenceEntry> event) {
+    public void onEntryEvent(EntryEvent<String, PresenceRecord> event) {
       recent.forget(event.getKey());
     }
 
     @Override
-    public void entryMerged(EntryEvent<String, PresenceEntry> event) {
+    public void entryMerged(EntryEvent<String, PresenceRecord> event) {
       recent.forget(event.getKey());
     }
 
@@ -161,34 +198,6 @@ public final class HazelcastPresence implements Presence {
     @Override
     public void onMapEvent(MapEvent event) {
       recent.clear();
-    }
-  }
-
-  /** Removes the entry if it still holds the given session. */
-  static final class ReleaseIfSession implements EntryProcessor<String, PresenceEntry, Boolean> {
-    private final String session;
-
-    ReleaseIfSession(String session) {
-      this.session = session;
-    }
-
-    @Override
-    public Boolean process(Map.Entry<String, PresenceEntry> entry) {
-      PresenceEntry current = entry.getValue();
-      if (current != null && current.session().equals(session)) {
-        entry.setValue(null);
-        return true;
-      }
-      return false;
-    }
-  }
-
-  /** Removes the entry it is applied to. */
-  static final class RemoveEntry implements EntryProcessor<String, PresenceEntry, Boolean> {
-    @Override
-    public Boolean process(Map.Entry<String, PresenceEntry> entry) {
-      entry.setValue(null);
-      return true;
     }
   }
 }

@@ -21,9 +21,9 @@ import java.util.function.Predicate;
  */
 final class HazelcastPresenceReassertion {
   private final Vertx vertx;
-  private final IMap<String, PresenceEntry> map;
+  private final IMap<String, PresenceRecord> map;
 
-  HazelcastPresenceReassertion(Vertx vertx, IMap<String, PresenceEntry> map) {
+  HazelcastPresenceReassertion(Vertx vertx, IMap<String, PresenceRecord> map) {
     this.vertx = vertx;
     this.map = map;
   }
@@ -31,31 +31,40 @@ final class HazelcastPresenceReassertion {
   Future<Integer> countOn(String node) {
     // Counted where the entries are stored: nothing but a number crosses the network.
     return vertx.executeBlocking(
-        () -> map.aggregate(Aggregators.count(), Predicates.equal("node", node)).intValue(), false);
+        () ->
+            map.aggregate(
+                    Aggregators.count(),
+                    Predicates.and(
+                        Predicates.equal("node", node), Predicates.equal("awayUntil", 0L)))
+                .intValue(),
+        false);
   }
 
   Future<PresenceReassertion> reassert(
-      String node, Map<String, String> sessions, Predicate<String> stillHere) {
+      String node, Map<String, PresenceRecord> sessions, Predicate<String> stillHere) {
     return vertx
         .executeBlocking(() -> entriesOn(node), false)
         .compose(
             onNode -> {
-              Map<String, String> missing = new HashMap<>();
+              Map<String, PresenceRecord> missing = new HashMap<>();
               sessions.forEach(
-                  (name, session) -> {
-                    PresenceEntry entry = onNode.get(name);
-                    if (entry == null || !entry.session().equals(session)) {
-                      missing.put(name, session);
+                  (name, record) -> {
+                    PresenceRecord held = onNode.get(name);
+                    if (held == null || !held.session().equals(record.session())) {
+                      missing.put(name, record);
                     }
                   });
               // Asked only now that the entries are read: a session whose claim was in flight is
               // registered here before its entry is written.
               Map<String, String> stale = new HashMap<>();
               onNode.forEach(
-                  (name, entry) -> {
-                    if (!entry.session().equals(sessions.get(name))
-                        && !stillHere.test(entry.session())) {
-                      stale.put(name, entry.session());
+                  (name, held) -> {
+                    PresenceRecord ours = sessions.get(name);
+                    // An away session is not here by design: its window decides.
+                    if (!held.isAway()
+                        && (ours == null || !held.session().equals(ours.session()))
+                        && !stillHere.test(held.session())) {
+                      stale.put(name, held.session());
                     }
                   });
               // Stale entries go first, so that a name held by a session this node no longer has
@@ -67,8 +76,8 @@ final class HazelcastPresenceReassertion {
             });
   }
 
-  private Map<String, PresenceEntry> entriesOn(String node) {
-    Map<String, PresenceEntry> entries = new HashMap<>();
+  private Map<String, PresenceRecord> entriesOn(String node) {
+    Map<String, PresenceRecord> entries = new HashMap<>();
     map.entrySet(Predicates.equal("node", node))
         .forEach(entry -> entries.put(entry.getKey(), entry.getValue()));
     return entries;
@@ -93,12 +102,13 @@ final class HazelcastPresenceReassertion {
             });
   }
 
-  private Future<Map<String, Found>> restoreMissing(String node, Map<String, String> missing) {
+  private Future<Map<String, Found>> restoreMissing(
+      String node, Map<String, PresenceRecord> missing) {
     if (missing.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
     return CompletionStages.onCallerContext(
-        vertx, map.submitToKeys(missing.keySet(), new RestoreIfAbsent(node, missing)));
+        vertx, map.submitToKeys(missing.keySet(), new RestoreIfAbsent(missing)));
   }
 
   private static PresenceReassertion outcome(Map<String, Found> found, Set<String> removed) {
@@ -126,29 +136,27 @@ final class HazelcastPresenceReassertion {
   }
 
   /** Gives each name without an entry to the node's session of that name. */
-  static final class RestoreIfAbsent implements EntryProcessor<String, PresenceEntry, Found> {
-    private final String node;
-    private final HashMap<String, String> sessions;
+  static final class RestoreIfAbsent implements EntryProcessor<String, PresenceRecord, Found> {
+    private final HashMap<String, PresenceRecord> records;
 
-    RestoreIfAbsent(String node, Map<String, String> sessions) {
-      this.node = node;
-      this.sessions = new HashMap<>(sessions);
+    RestoreIfAbsent(Map<String, PresenceRecord> records) {
+      this.records = new HashMap<>(records);
     }
 
     @Override
-    public Found process(Map.Entry<String, PresenceEntry> entry) {
-      String session = sessions.get(entry.getKey());
-      PresenceEntry held = entry.getValue();
+    public Found process(Map.Entry<String, PresenceRecord> entry) {
+      PresenceRecord ours = records.get(entry.getKey());
+      PresenceRecord held = entry.getValue();
       if (held == null) {
-        entry.setValue(new PresenceEntry(node, session));
+        entry.setValue(ours);
         return Found.NOTHING;
       }
-      return held.session().equals(session) ? Found.THIS_SESSION : Found.ANOTHER_SESSION;
+      return held.session().equals(ours.session()) ? Found.THIS_SESSION : Found.ANOTHER_SESSION;
     }
   }
 
   /** Removes each name's entry if it still holds the given session. */
-  static final class RemoveIfSessions implements EntryProcessor<String, PresenceEntry, Boolean> {
+  static final class RemoveIfSessions implements EntryProcessor<String, PresenceRecord, Boolean> {
     private final HashMap<String, String> sessions;
 
     RemoveIfSessions(Map<String, String> sessions) {
@@ -156,8 +164,8 @@ final class HazelcastPresenceReassertion {
     }
 
     @Override
-    public Boolean process(Map.Entry<String, PresenceEntry> entry) {
-      PresenceEntry held = entry.getValue();
+    public Boolean process(Map.Entry<String, PresenceRecord> entry) {
+      PresenceRecord held = entry.getValue();
       if (held != null && held.session().equals(sessions.get(entry.getKey()))) {
         entry.setValue(null);
         return true;

@@ -138,6 +138,28 @@ public final class RoomService {
         });
   }
 
+  /**
+   * A session that has ended but may be resumed leaves its rooms here, not in the registry: it
+   * stays a member while it is away, and the node that resumes it, or the end of its window,
+   * decides.
+   */
+  public Future<Void> detach(RoomMember session) {
+    return onRoomsContext(
+        () -> {
+          Set<String> joined = roomsOfSession.remove(session.sessionId());
+          if (joined != null) {
+            for (String room : joined) {
+              LocalRoom local = rooms.get(room);
+              LocalMember member = local == null ? null : local.members.get(session.sessionId());
+              if (member != null) {
+                dropMember(local, member);
+              }
+            }
+          }
+          return Future.succeededFuture();
+        });
+  }
+
   /** Leaves every room of a session that has ended. */
   public Future<Void> leaveAll(RoomMember session) {
     return onRoomsContext(

@@ -9,15 +9,35 @@ import java.util.List;
  * nodes. Results complete on the caller's context, whichever event loops the sessions are on.
  */
 final class LocalDelivery {
+  /**
+   * The answer for one recipient whose session is away: the frame was not written, and is to be
+   * held for the session (see {@code Router}).
+   */
+  static final int AWAY = -1;
+
   private LocalDelivery() {}
 
-  /** Completes with how many of the recipients had a live session that the frame was written to. */
+  /**
+   * Completes with how many of the recipients had a live session that the frame was written to; for
+   * a single recipient whose session is away, with {@link #AWAY}.
+   */
   static Future<Integer> write(
       LocalSessions sessions, String sender, String frame, List<Delivery.Recipient> recipients) {
     if (recipients.size() == 1) {
       Delivery.Recipient only = recipients.get(0);
-      return write(sessions.find(only.name(), only.session()), sender, frame)
-          .map(written -> written ? 1 : 0);
+      Session session = sessions.find(only.name(), only.session());
+      if (session == null) {
+        return Future.succeededFuture(
+            sessions.findAway(only.name(), only.session()) != null ? AWAY : 0);
+      }
+      return session
+          .deliver(frame, sender)
+          .transform(
+              written ->
+                  Future.succeededFuture(
+                      written.succeeded()
+                          ? 1
+                          : written.cause() instanceof Session.SessionAwayException ? AWAY : 0));
     }
     List<Future<Boolean>> writes = new ArrayList<>(recipients.size());
     for (Delivery.Recipient recipient : recipients) {

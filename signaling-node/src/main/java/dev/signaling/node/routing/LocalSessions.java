@@ -26,6 +26,14 @@ public final class LocalSessions {
   }
 
   /**
+   * The session {@code sessionId} of {@code name} if it is away (may be resumed), or {@code null}.
+   */
+  public Session findAway(String name, String sessionId) {
+    Session session = byId.get(sessionId);
+    return session != null && session.name().equals(name) && session.isAway() ? session : null;
+  }
+
+  /**
    * Whether {@code sessionId} is registered here, ended or not: until it is released, its entry is
    * its own.
    */

@@ -11,6 +11,10 @@ final class NodeAddresses {
     return "signaling.node." + nodeId + ".deliver";
   }
 
+  static String held(String nodeId) {
+    return "signaling.node." + nodeId + ".held";
+  }
+
   static String replace(String nodeId) {
     return "signaling.node." + nodeId + ".replace";
   }

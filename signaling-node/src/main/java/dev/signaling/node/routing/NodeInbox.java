@@ -39,7 +39,7 @@ public final class NodeInbox extends VerticleBase {
     JsonObject body = message.body();
     Session session = sessions.find(body.getString("name"), body.getString("session"));
     if (session != null) {
-      session.replace();
+      session.replace(body.getString("reason", "replaced"));
     }
     message.reply(null);
   }

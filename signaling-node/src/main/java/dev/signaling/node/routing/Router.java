@@ -3,39 +3,32 @@ package dev.signaling.node.routing;
 import dev.signaling.node.base.Refusal;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.presence.PresenceRecord;
 import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers frames to users wherever they are connected, and keeps the presence map in step with the
  * sessions of this node. Frames for sessions on this node are written directly; frames for another
  * node cross the event bus once per node, to that node's {@link NodeInbox}, however many of its
- * sessions they are for.
+ * sessions they are for. Frames for a user who is away are held in the cluster until it resumes or
+ * its window ends.
  */
 public final class Router {
-  private final Vertx vertx;
   private final String nodeId;
   private final Presence presence;
-  private final LocalSessions sessions;
   private final RoomRecipients rooms;
   private final RelayMetrics metrics;
-  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-  private static final int REPLACE_ATTEMPTS = 5;
-
-  private final DeliveryOptions deliveryOptions;
-  private final DeliveryOptions replaceOptions;
+  private final HeldReplies held;
+  private final NameClaims claims;
+  private final NodeDeliveries nodes;
+  private final UserDelivery users;
 
   public Router(
       Vertx vertx,
@@ -44,52 +37,75 @@ public final class Router {
       LocalSessions sessions,
       RoomRecipients rooms,
       RelayMetrics metrics,
+      HeldReplies held,
       Duration deliveryTimeout) {
-    this.vertx = vertx;
-    this.rooms = rooms;
-    this.metrics = metrics;
     this.nodeId = nodeId;
     this.presence = presence;
-    this.sessions = sessions;
-    this.deliveryOptions =
-        new DeliveryOptions()
-            .setSendTimeout(deliveryTimeout.toMillis())
-            .setCodecName(DeliveryCodec.NAME);
-    this.replaceOptions = new DeliveryOptions().setSendTimeout(deliveryTimeout.toMillis());
+    this.rooms = rooms;
+    this.metrics = metrics;
+    this.held = held;
+    this.claims = new NameClaims(vertx, nodeId, presence, sessions, deliveryTimeout);
+    this.nodes = new NodeDeliveries(vertx, nodeId, sessions, deliveryTimeout);
+    this.users = new UserDelivery(nodeId, presence, held, nodes);
   }
 
   public String nodeId() {
     return nodeId;
   }
 
-  /**
-   * Makes {@code session} the one session of its name in the cluster. The presence map orders
-   * competing logins: each claim replaces the session recorded before it, wherever that one is
-   * connected, so exactly the last claim survives.
-   */
-  public Future<Void> claim(Session session) {
-    sessions.register(session);
-    return presence
-        .claim(session.name(), new PresenceEntry(nodeId, session.id()))
-        .onSuccess(
-            previous -> {
-              session.markClaimed();
-              if (previous != null && !previous.session().equals(session.id())) {
-                replace(session.name(), previous);
-              }
-            })
-        .onFailure(failed -> sessions.unregister(session))
-        .mapEmpty();
-  }
-
-  /** Forgets {@code session}, leaving a newer session of the same name untouched. */
-  public Future<Boolean> release(Session session) {
-    sessions.unregister(session);
-    return presence.release(session.name(), session.id());
-  }
-
   public RelayMetrics metrics() {
     return metrics;
+  }
+
+  /** Where the outcomes of frames held for away users are told to their senders. */
+  public HeldReplies held() {
+    return held;
+  }
+
+  /**
+   * Makes {@code session} the one session of its name in the cluster: a connected session of the
+   * name, wherever it is, is told it was replaced. Completes with the record it took the name from
+   * (an away one is the caller's to end), or {@code null}.
+   */
+  public Future<PresenceRecord> claim(Session session) {
+    return claims.claim(session);
+  }
+
+  /**
+   * Makes {@code session} take over the session whose resume token hashes to {@code resumeKey}:
+   * completes with that session's record (its rooms, and the frames held for it, which are now
+   * {@code session}'s to write), or {@code null} when there is none to resume.
+   */
+  public Future<PresenceRecord> resume(Session session, String resumeKey) {
+    return claims.resume(session, resumeKey);
+  }
+
+  /**
+   * Gives {@code session}'s name up, leaving a newer session of the same name untouched. Completes
+   * with the record removed, or {@code null}.
+   */
+  public Future<PresenceRecord> release(Session session) {
+    return presence.release(session.name(), session.id()).andThen(done -> unregister(session));
+  }
+
+  /** Keeps {@code session}'s name for it, away, until {@code awayUntil} (epoch ms). */
+  public Future<Boolean> goAway(Session session, long awayUntil) {
+    return presence.goAway(session.name(), session.id(), awayUntil);
+  }
+
+  /** Removes every away session whose window has ended; completes with their records by name. */
+  public Future<Map<String, PresenceRecord>> expireDue() {
+    return presence.expireDue();
+  }
+
+  /** This node no longer holds {@code session}; its presence is decided elsewhere. */
+  public void unregister(Session session) {
+    claims.unregister(session);
+  }
+
+  /** Records in {@code session}'s presence that it joined ({@code in}) or left {@code room}. */
+  public Future<Boolean> noteRoom(Session session, String room, boolean in) {
+    return presence.room(session.name(), session.id(), room, in);
   }
 
   /** The relays of {@code sender}, made on its event loop: the calling one. */
@@ -104,68 +120,29 @@ public final class Router {
    * is then known not to be delivered.
    */
   public Future<PresenceEntry> locate(String target) {
-    return presence.locate(target).recover(Router::presenceUnavailable);
+    return presence.locate(target).recover(failed -> Future.failedFuture(presenceUnavailable()));
   }
 
-  private static Future<PresenceEntry> presenceUnavailable(Throwable failure) {
-    return Future.failedFuture(
-        new Refusal(
-            ErrorCode.SERVER_UNAVAILABLE,
-            "Could not look up where the target is in time; the message was not delivered."));
+  static Refusal presenceUnavailable() {
+    return new Refusal(
+        ErrorCode.SERVER_UNAVAILABLE,
+        "Could not look up where the target is in time; the message was not delivered.");
   }
 
   /**
    * Delivers {@code frame} to the session {@code entry} names. Completes once the frame is written
-   * to the target's socket; fails with a {@link Refusal}. When that session is not there (any
-   * more), the entry may have been out of date: the user is looked up again in the presence map,
-   * and the frame delivered there if it is connected elsewhere now.
+   * to the target's connection, or, for a user who is away, once it was written after the user
+   * resumed; fails with a {@link Refusal}. When that session is not there (any more), the entry may
+   * have been out of date: the user is looked up again, and the frame goes where the user is now.
    */
   public Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
-    if (entry == null) {
-      // Not remembered, and the presence map had no entry either: nothing to check again.
-      return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
-    }
-    Future<Void> delivered = deliverTo(sender, target, entry, frame);
-    return delivered.recover(
-        failure -> {
-          if (!isGone(failure)) {
-            return delivered;
-          }
-          return presence
-              .locateAgain(target)
-              .transform(
-                  fresh -> {
-                    if (fresh.failed()) {
-                      // Not delivered where it was sent; where the user is now is not known.
-                      return presenceUnavailable(fresh.cause()).mapEmpty();
-                    }
-                    if (fresh.result() == null || fresh.result().equals(entry)) {
-                      return delivered;
-                    }
-                    return deliverTo(sender, target, fresh.result(), frame);
-                  });
-        });
-  }
-
-  private Future<Void> deliverTo(String sender, String target, PresenceEntry entry, String frame) {
-    List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
-    return deliverOnNode(entry.node(), sender, frame, recipient)
-        .transform(
-            written -> {
-              if (written.succeeded() && written.result() == 1) {
-                return Future.succeededFuture();
-              }
-              return explain(written.succeeded() ? null : written.cause());
-            });
-  }
-
-  private static boolean isGone(Throwable cause) {
-    return cause instanceof Refusal refusal && refusal.code() == ErrorCode.PEER_UNAVAILABLE;
+    return users.deliver(sender, target, entry, frame);
   }
 
   /**
    * Delivers {@code frame} to every member of a room but {@code sender}: once per node that holds
-   * members. Completes with how many members it was written to.
+   * members. Completes with how many members it was written to; members who are away are not
+   * counted (room messages are not held).
    */
   public Future<Integer> broadcast(
       Map<String, PresenceEntry> members, String sender, String frame) {
@@ -183,7 +160,12 @@ public final class Router {
     // count. Room messages are not remembered as conversations: rooms announce departures
     // themselves.
     byNode.forEach(
-        (node, recipients) -> perNode.add(deliverOnNode(node, "", frame, recipients).otherwise(0)));
+        (node, recipients) ->
+            perNode.add(
+                nodes
+                    .deliver(node, "", frame, recipients)
+                    .map(count -> Math.max(0, count))
+                    .otherwise(0)));
     return Future.join(perNode)
         .transform(
             all -> {
@@ -201,78 +183,12 @@ public final class Router {
         .lookup(target)
         .onSuccess(
             entry -> {
-              if (entry != null) {
-                deliverOnNode(
+              if (entry != null && !entry.away()) {
+                nodes.deliver(
                     entry.node(),
                     "",
                     frame,
                     List.of(new Delivery.Recipient(target, entry.session())));
-              }
-            });
-  }
-
-  private Future<Integer> deliverOnNode(
-      String node, String sender, String frame, List<Delivery.Recipient> recipients) {
-    if (node.equals(nodeId)) {
-      return LocalDelivery.write(sessions, sender, frame, recipients);
-    }
-    return vertx
-        .eventBus()
-        .<Integer>request(
-            NodeAddresses.deliver(node), new Delivery(sender, frame, recipients), deliveryOptions)
-        .map(reply -> reply.body());
-  }
-
-  /**
-   * Why a delivery to one user failed. When the target's node answered that the session is gone, or
-   * no longer listens at all, the user is not there. When it did not answer in time, nobody can
-   * say: the frame may still be written (a node that was only paused writes it when it resumes), so
-   * the sender is told delivery-failed, "may not have arrived", never peer-unavailable.
-   */
-  private static Future<Void> explain(Throwable cause) {
-    boolean gone =
-        cause == null
-            || cause instanceof ReplyException reply
-                && reply.failureType() == ReplyFailure.NO_HANDLERS;
-    return Future.failedFuture(
-        new Refusal(gone ? ErrorCode.PEER_UNAVAILABLE : ErrorCode.DELIVERY_FAILED));
-  }
-
-  private void replace(String name, PresenceEntry previous) {
-    if (previous.node().equals(nodeId)) {
-      Session older = sessions.find(name, previous.session());
-      if (older != null) {
-        older.replace();
-      }
-      return;
-    }
-    tellNodeToReplace(
-        previous.node(),
-        new JsonObject().put("name", name).put("session", previous.session()),
-        REPLACE_ATTEMPTS);
-  }
-
-  /**
-   * Asks the node holding an older session to end it, until it confirms: an older session left open
-   * could go on sending under the name. Gives up only when the node is gone, and with it the
-   * session.
-   */
-  private void tellNodeToReplace(String node, JsonObject older, int attemptsLeft) {
-    vertx
-        .eventBus()
-        .request(NodeAddresses.replace(node), older, replaceOptions)
-        .onFailure(
-            failed -> {
-              boolean nodeGone =
-                  failed instanceof ReplyException reply
-                      && reply.failureType() == ReplyFailure.NO_HANDLERS;
-              if (!nodeGone && attemptsLeft > 1) {
-                tellNodeToReplace(node, older, attemptsLeft - 1);
-              } else if (!nodeGone) {
-                LOG.warn(
-                    "node {} did not confirm replacing an older session of {}",
-                    node,
-                    older.getString("name"));
               }
             });
   }

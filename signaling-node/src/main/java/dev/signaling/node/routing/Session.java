@@ -1,6 +1,7 @@
 package dev.signaling.node.routing;
 
 import dev.signaling.node.base.OwnerContext;
+import dev.signaling.node.presence.HeldMessage;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Future;
@@ -32,8 +33,11 @@ public final class Session {
   private final Outbound out;
   private final OwnerContext owner;
   private final long maxQueuedChars;
+  private final String resumeKey;
   // Read by other threads (is the session still there?); written on the owner only.
   private volatile boolean ended;
+  // Ended, but the user may resume it: frames for it are to be held, not dropped.
+  private volatile boolean away;
   // Set once the presence map has recorded this session: from then on the node re-asserts its
   // entry.
   private volatile boolean claimed;
@@ -54,13 +58,21 @@ public final class Session {
    * @param owner the event loop of the session's connection
    * @param maxQueuedChars characters written but not yet sent after which the client counts as too
    *     slow
+   * @param resumeKey the hash of the session's resume token; empty when it cannot be resumed
    */
-  public Session(String name, String id, Outbound out, OwnerContext owner, long maxQueuedChars) {
+  public Session(
+      String name,
+      String id,
+      Outbound out,
+      OwnerContext owner,
+      long maxQueuedChars,
+      String resumeKey) {
     this.name = name;
     this.id = id;
     this.out = out;
     this.owner = owner;
     this.maxQueuedChars = maxQueuedChars;
+    this.resumeKey = resumeKey;
     this.opened = owner.promise();
   }
 
@@ -72,6 +84,11 @@ public final class Session {
     return id;
   }
 
+  /** The hash of the session's resume token; empty when it cannot be resumed. */
+  public String resumeKey() {
+    return resumeKey;
+  }
+
   /** The event loop the session's state belongs to. */
   public OwnerContext owner() {
     return owner;
@@ -80,6 +97,11 @@ public final class Session {
   /** Whether the session is over; may be asked from any thread. */
   public boolean isEnded() {
     return ended;
+  }
+
+  /** Whether the session is over but may be resumed; may be asked from any thread. */
+  public boolean isAway() {
+    return away;
   }
 
   /**
@@ -108,8 +130,22 @@ public final class Session {
 
   /** Writes the login answer; frames delivered before it are written after it. */
   public Future<Void> open(String loginOk) {
+    return open(loginOk, List.of()).get(0);
+  }
+
+  /**
+   * Writes the login answer, then {@code held} (frames held for the session while it was away,
+   * oldest first), then whatever was delivered meanwhile. Completes with the login answer's write
+   * and each held frame's, in that order.
+   */
+  public List<Future<Void>> open(String loginOk, List<HeldMessage> held) {
     owner.check();
-    Future<Void> written = out.write(loginOk);
+    List<Future<Void>> written = new ArrayList<>(held.size() + 1);
+    written.add(out.write(loginOk));
+    for (HeldMessage message : held) {
+      talkedWith(message.sender());
+      written.add(out.write(message.frame()));
+    }
     opened.tryComplete();
     return written;
   }
@@ -133,6 +169,9 @@ public final class Session {
 
   private Future<Void> deliverHere(String frame, String sender) {
     owner.check();
+    if (away) {
+      return Future.failedFuture(new SessionAwayException());
+    }
     if (ended) {
       return Future.failedFuture(new SessionEndedException());
     }
@@ -153,20 +192,31 @@ public final class Session {
                 .future()
                 .compose(
                     ignored ->
-                        ended
-                            ? Future.failedFuture(new SessionEndedException())
-                            : out.write(frame));
+                        away
+                            ? Future.failedFuture(new SessionAwayException())
+                            : ended
+                                ? Future.failedFuture(new SessionEndedException())
+                                : out.write(frame));
     return written.andThen(done -> queuedChars -= size);
   }
 
   /** Tells the client a newer login took its name, then closes the connection. Any thread. */
   public void replace() {
+    replace("replaced");
+  }
+
+  /**
+   * Tells the client its session was taken over, then closes the connection; {@code reason} is why
+   * it ended: {@code replaced} by a newer login, or {@code resumed} on another connection. Any
+   * thread.
+   */
+  public void replace(String reason) {
     owner.run(
         () -> {
           if (ended) {
             return;
           }
-          end("replaced");
+          end(reason);
           out.write(ServerMessages.error(ErrorCode.SESSION_REPLACED, null, null, null))
               .eventually(
                   () -> {
@@ -181,6 +231,13 @@ public final class Session {
     owner.check();
     ended = true;
     opened.tryComplete();
+  }
+
+  /** Marks the session over but resumable: frames for it are turned away to be held. */
+  public void markAway() {
+    owner.check();
+    away = true;
+    markEnded();
   }
 
   private void end(String reason) {
@@ -219,6 +276,13 @@ public final class Session {
           }
         });
     return peers;
+  }
+
+  /** A delivery to a session that has ended but may be resumed: the frame is to be held. */
+  public static final class SessionAwayException extends RuntimeException {
+    public SessionAwayException() {
+      super("session away", null, false, false);
+    }
   }
 
   /** A delivery to a session that has ended. */

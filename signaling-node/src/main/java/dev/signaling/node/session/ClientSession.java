@@ -1,7 +1,7 @@
 package dev.signaling.node.session;
 
 import dev.signaling.node.base.OwnerContext;
-import dev.signaling.node.base.Refusal;
+import dev.signaling.node.presence.PresenceRecord;
 import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Relays;
@@ -48,13 +48,15 @@ public final class ClientSession {
   private final SessionServices services;
   private final RelayMetrics metrics;
   private final FrameLimits limits;
+  private final ClientErrors errors;
   private final ReadThrottle reads;
   private final GracefulClose goingAway;
   private final long loginTimer;
   private final TokenDeadline tokens;
   private State state = State.AWAITING_LOGIN;
   private Session session;
-  private Future<Void> claim;
+  private Future<PresenceRecord> claim;
+  private boolean sendingAway;
   private Relays relays;
 
   /** A session for a client that has just connected; made on the connection's event loop. */
@@ -66,6 +68,13 @@ public final class ClientSession {
     this.metrics = services.relayMetrics();
     var configured = services.config().limits();
     this.limits = new FrameLimits(configured.maxMessageBytes());
+    this.errors =
+        new ClientErrors(
+            link,
+            metrics,
+            services.metrics(),
+            () -> state == State.CLOSED,
+            () -> session != null ? session.name() : link.describe());
     this.reads =
         new ReadThrottle(
             vertx,
@@ -73,7 +82,7 @@ public final class ClientSession {
             configured.messagesPerSecond(),
             configured.messageBurst(),
             services.metrics(),
-            this::cutOffFlood);
+            () -> errors.cutOffFlood(configured.messagesPerSecond()));
     this.goingAway = new GracefulClose(vertx, owner);
     this.tokens = new TokenDeadline(vertx, this::onTokenExpired);
     this.loginTimer =
@@ -88,7 +97,7 @@ public final class ClientSession {
       limits.check(text);
       handle(MessageDecoder.decode(text));
     } catch (ProtocolException refused) {
-      refuse(refused);
+      errors.refuse(refused);
     } catch (RuntimeException bug) {
       // A bug must cost this one message, never the connection or the event loop.
       LOG.error("failed to handle a message from {}", describe(), bug);
@@ -100,7 +109,7 @@ public final class ClientSession {
   public void onBinary() {
     owner.check();
     reads.charge();
-    refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null));
+    errors.refuse(new ProtocolException(ErrorCode.BINARY_NOT_SUPPORTED, null));
   }
 
   /**
@@ -113,21 +122,42 @@ public final class ClientSession {
   public void goAway(long reconnectAfterMs) {
     owner.run(
         () -> {
-          if (state == State.CLOSED || goingAway.started()) {
+          if (state == State.CLOSED || sendingAway) {
             return;
           }
-          if (session != null) {
-            session.markEnded();
+          sendingAway = true;
+          Session away = state == State.LOGGED_IN ? session : null;
+          if (away == null || !services.departures().resumable()) {
+            if (session != null) {
+              session.markEnded();
+            }
+            sendAway(reconnectAfterMs);
+            return;
           }
-          link.write(ServerMessages.goAway(reconnectAfterMs));
-          goingAway.start(
-              services.config().deliveryTimeout().toMillis(),
-              () -> link.close(GOING_AWAY, "going away"));
+          // Away in the presence map first: what is sent to the user from then on is held for its
+          // resume on another node, and what came before reaches it here, ahead of go-away.
+          owner
+              .adopt(services.router().goAway(away, services.departures().awayUntil()))
+              .onComplete(
+                  marked -> {
+                    away.markAway();
+                    sendAway(reconnectAfterMs);
+                  });
         });
   }
 
+  private void sendAway(long reconnectAfterMs) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    link.write(ServerMessages.goAway(reconnectAfterMs));
+    goingAway.start(
+        services.config().deliveryTimeout().toMillis(), () -> link.close(GOING_AWAY, "going away"));
+  }
+
   /**
-   * The connection closed, for whatever reason: the session ends and the user's traces are removed.
+   * The connection closed, for whatever reason: the session ends, and the user is away (it may
+   * resume) or gone (see {@link Departures}).
    */
   public void onClosed() {
     owner.check();
@@ -135,21 +165,8 @@ public final class ClientSession {
     reads.stop();
     vertx.cancelTimer(loginTimer);
     tokens.cancel();
-    Session ended = session;
-    if (ended != null) {
-      ended.markEnded();
-      if (claim.succeeded()) {
-        services.peerLeft().sessionEnded(ended);
-      }
-      // Released only after the claim is settled, so a release can never run before its own claim.
-      claim
-          .eventually(() -> services.router().release(ended))
-          .onFailure(failed -> LOG.warn("could not release presence of {}", ended.name(), failed));
-      services
-          .rooms()
-          .leaveAll(asMember(ended))
-          .onFailure(
-              failed -> LOG.warn("could not remove {} from its rooms", ended.name(), failed));
+    if (session != null) {
+      services.departures().connectionEnded(session, claim);
     }
   }
 
@@ -174,10 +191,9 @@ public final class ClientSession {
           null,
           delivered -> ServerMessages.ack(relay.id(), delivered));
     } else if (message instanceof ClientMessage.Join join) {
-      refuseOnFailure(services.rooms().join(asMember(session), join.room(), join.id()), join.id());
+      inRoom(services.rooms().join(asMember(session), join.room(), join.id()), join, true);
     } else if (message instanceof ClientMessage.Leave leave) {
-      refuseOnFailure(
-          services.rooms().leave(asMember(session), leave.room(), leave.id()), leave.id());
+      inRoom(services.rooms().leave(asMember(session), leave.room(), leave.id()), leave, false);
     } else if (message instanceof ClientMessage.IceServers ask) {
       send(ServerMessages.iceServers(services.iceServers().forUser(session.name()), ask.id()));
     } else if (message instanceof ClientMessage.Token token) {
@@ -204,18 +220,29 @@ public final class ClientSession {
               goingAway.answered();
             },
             failed -> {
-              refuse(failed, id, target);
+              errors.refuse(failed, id, target);
               goingAway.answered();
             });
   }
 
-  private void refuseOnFailure(Future<Void> done, Object id) {
+  /** A join or leave: refused on failure, and kept in the session's presence for a resume. */
+  private void inRoom(Future<Void> done, ClientMessage message, boolean in) {
+    String room =
+        message instanceof ClientMessage.Join join
+            ? join.room()
+            : ((ClientMessage.Leave) message).room();
+    Session member = session;
     owner
         .adopt(done)
-        .onFailure(
+        .onComplete(
+            joined -> {
+              if (services.departures().resumable()) {
+                services.router().noteRoom(member, room, in);
+              }
+            },
             failed -> {
-              metrics.rejected(codeOf(failed));
-              refuse(failed, id, null);
+              metrics.rejected(ClientErrors.codeOf(failed));
+              errors.refuse(failed, message.id(), null);
             });
   }
 
@@ -235,33 +262,35 @@ public final class ClientSession {
             refused -> {
               if (state != State.CLOSED) {
                 state = State.AWAITING_LOGIN;
-                services.metrics().loginFailed(codeOf(refused));
-                metrics.rejected(codeOf(refused));
-                refuse(refused, login.id(), null);
+                services.metrics().loginFailed(ClientErrors.codeOf(refused));
+                metrics.rejected(ClientErrors.codeOf(refused));
+                errors.refuse(refused, login.id(), null);
                 reads.release();
               }
             });
   }
 
   private void claim(ClientMessage.Login login, Identity identity) {
+    String resumeToken = services.departures().resumable() ? ResumeTokens.fresh() : null;
     Session candidate =
         new Session(
             identity.name(),
             UUID.randomUUID().toString(),
             new LinkOutbound(link),
             owner,
-            services.config().limits().maxQueuedBytes());
+            services.config().limits().maxQueuedBytes(),
+            resumeToken == null ? "" : ResumeTokens.key(identity.name(), resumeToken));
     session = candidate;
-    claim = owner.adopt(services.router().claim(candidate));
+    claim = owner.adopt(Arrivals.arrive(services, candidate, login.resume()));
     claim.onComplete(
-        claimed -> {
+        arrived -> {
           if (state == State.CLOSED || candidate.isEnded()) {
             // Closed, or already replaced by a newer login elsewhere: no login-ok after
             // session-replaced.
             return;
           }
-          if (claimed.failed()) {
-            LOG.warn("login of {} failed: presence unavailable", identity.name(), claimed.cause());
+          if (arrived.failed()) {
+            LOG.warn("login of {} failed: presence unavailable", identity.name(), arrived.cause());
             services.metrics().loginFailed(ErrorCode.SERVER_UNAVAILABLE);
             state = State.AWAITING_LOGIN;
             session = null;
@@ -272,21 +301,29 @@ public final class ClientSession {
                     login.id(),
                     null));
           } else {
-            state = State.LOGGED_IN;
-            vertx.cancelTimer(loginTimer);
-            tokens.expireAt(identity);
-            relays = services.router().relaysFor(candidate);
-            services.metrics().loggedIn();
-            JsonObject ok =
-                ServerMessages.loginOk(candidate.name(), services.router().nodeId())
-                    .put("iceServers", services.iceServers().forUser(candidate.name()));
-            if (login.id() != null) {
-              ok.put("id", login.id());
-            }
-            candidate.open(ok.encode());
+            loggedIn(login, identity, candidate, resumeToken, arrived.result());
           }
           reads.release();
         });
+  }
+
+  private void loggedIn(
+      ClientMessage.Login login,
+      Identity identity,
+      Session candidate,
+      String resumeToken,
+      PresenceRecord resumed) {
+    state = State.LOGGED_IN;
+    vertx.cancelTimer(loginTimer);
+    tokens.expireAt(identity);
+    relays = services.router().relaysFor(candidate);
+    services.metrics().loggedIn();
+    JsonObject ok = Arrivals.loginOk(services, login, candidate, resumeToken, resumed);
+    if (resumed == null) {
+      candidate.open(ok.encode());
+    } else {
+      Resumption.open(candidate, ok.encode(), resumed, services.router().held(), services.rooms());
+    }
   }
 
   /** The token expired and no fresh one came: the client must log in again. */
@@ -315,61 +352,13 @@ public final class ClientSession {
               }
             },
             refused -> {
-              metrics.rejected(codeOf(refused));
-              refuse(refused, token.id(), null);
+              metrics.rejected(ClientErrors.codeOf(refused));
+              errors.refuse(refused, token.id(), null);
             });
   }
 
   private static RoomMember asMember(Session session) {
     return new RoomMember(session.name(), session.id());
-  }
-
-  private static ErrorCode codeOf(Throwable failure) {
-    return failure instanceof Refusal refusal ? refusal.code() : ErrorCode.INTERNAL_ERROR;
-  }
-
-  private void refuse(ProtocolException refused) {
-    metrics.rejected(refused.code());
-    // Malformed messages are answered and the connection goes on: the budget bounds how many.
-    if (refused.code() == ErrorCode.INVALID_NAME) {
-      services.metrics().loginFailed(ErrorCode.INVALID_NAME);
-    }
-    send(ServerMessages.error(refused));
-  }
-
-  /** Tells the client why what it asked for failed. */
-  private void refuse(Throwable failure, Object id, String target) {
-    if (state == State.CLOSED) {
-      // The connection is gone; whatever failed failed because of that, and nobody is left to tell.
-      return;
-    }
-    if (failure instanceof Refusal refusal) {
-      send(ServerMessages.error(refusal.code(), refusal.getMessage(), id, target));
-    } else {
-      LOG.error("failed to handle a message from {}", describe(), failure);
-      send(ServerMessages.error(ErrorCode.INTERNAL_ERROR, null, id, target));
-    }
-  }
-
-  /**
-   * A client that went on sending faster than its rate, although its reading was slowed down to it,
-   * is flooding on purpose: it is cut off, its unread frames unread.
-   */
-  private void cutOffFlood() {
-    metrics.rejected(ErrorCode.RATE_LIMITED);
-    send(
-        ServerMessages.error(
-            ErrorCode.RATE_LIMITED,
-            "Sent more than "
-                + services.config().limits().messagesPerSecond()
-                + " messages a second for over "
-                + ReadThrottle.FLOOD_NANOS / 1_000_000_000L
-                + " of "
-                + ReadThrottle.FLOOD_WINDOW_NANOS / 1_000_000_000L
-                + " seconds; the connection is closed.",
-            null,
-            null));
-    link.close(Session.POLICY_VIOLATION, ErrorCode.RATE_LIMITED.code());
   }
 
   private void onLoginTimeout() {

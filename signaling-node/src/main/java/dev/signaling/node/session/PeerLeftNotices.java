@@ -36,20 +36,21 @@ public final class PeerLeftNotices {
   }
 
   /**
-   * Users of a departed node are gone: this node's sessions that talked with them are told.
-   * Whichever node reaped them publishes the names to every node (see {@code SignalingNode}), and
-   * each tells its own sessions. Each session checks its own few recent peers against the names, on
-   * its own event loop: the work grows with the sessions and their recent peers, not with sessions
-   * times departed users.
+   * Users are gone whose sessions no node holds any more (their node died, or their resume window
+   * ended): this node's sessions that talked with them are told, with {@code reason}. Whichever
+   * node found them gone publishes the names to every node (see {@code NodeUpkeep}), and each tells
+   * its own sessions. Each session checks its own few recent peers against the names, on its own
+   * event loop: the work grows with the sessions and their recent peers, not with sessions times
+   * departed users.
    */
-  public void usersGone(Set<String> names) {
+  public void usersGone(Set<String> names, String reason) {
     for (Session session : sessions.all()) {
       session
           .owner()
           .run(
               () -> {
                 for (String peer : session.peersAmong(names, WINDOW)) {
-                  session.deliver(ServerMessages.peerLeft(peer, "node-failure"), "");
+                  session.deliver(ServerMessages.peerLeft(peer, reason), "");
                 }
               });
     }

@@ -1,7 +1,9 @@
 package dev.signaling.node.session;
 
 import dev.signaling.node.presence.Presence;
+import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.presence.PresenceReassertion;
+import dev.signaling.node.presence.PresenceRecord;
 import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.LocalSessions;
@@ -186,11 +188,16 @@ public final class SessionReassertion {
   private Future<Void> fullPass() {
     setAside.removeIf(id -> !sessions.isRegistered(id));
     Map<String, Session> present = presentByName();
-    Map<String, String> ids = new HashMap<>();
-    present.forEach((name, session) -> ids.put(name, session.id()));
+    Map<String, PresenceRecord> records = new HashMap<>();
+    present.forEach(
+        (name, session) ->
+            records.put(
+                name,
+                PresenceRecord.connected(
+                    new PresenceEntry(nodeId, session.id()), session.resumeKey())));
     Future<Void> entries =
         presence
-            .reassert(nodeId, ids, sessions::isRegistered)
+            .reassert(nodeId, records, sessions::isRegistered)
             .map(
                 done -> {
                   onPresenceReasserted(done, present);

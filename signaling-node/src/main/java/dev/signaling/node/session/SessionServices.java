@@ -17,5 +17,6 @@ public record SessionServices(
     RoomService rooms,
     IceServers iceServers,
     PeerLeftNotices peerLeft,
+    Departures departures,
     SessionMetrics metrics,
     RelayMetrics relayMetrics) {}

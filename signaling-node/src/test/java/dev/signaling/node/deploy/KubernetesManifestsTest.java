@@ -22,6 +22,7 @@ import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.config.Setting;
 import dev.signaling.node.metrics.Metrics;
 import dev.signaling.node.presence.LocalPresence;
+import dev.signaling.node.presence.ResumeLimits;
 import dev.signaling.node.rooms.LocalRoomRegistry;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.RelayMetrics;
@@ -977,7 +978,7 @@ class KubernetesManifestsTest {
     new ReassertionMetrics(registry);
     ClusterMetrics cluster = new ClusterMetrics(registry, clusterOfOne());
     // One reaped counter per kind of entry, as NodeUpkeep tracks them.
-    cluster.track(new LocalPresence());
+    cluster.track(new LocalPresence(new ResumeLimits(1, 1)));
     cluster.track(new LocalRoomRegistry());
 
     String wiring =

@@ -52,7 +52,7 @@ class HazelcastPresenceTest extends PresenceContractTest {
     String name = "user-" + UUID.randomUUID();
     // Not a real node's: each node removes entries of its own that name sessions it does not have.
     PresenceEntry entry = new PresenceEntry("node-" + UUID.randomUUID(), "s1");
-    await(presence().claim(name, entry));
+    await(presence().claim(name, entry, ""));
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long startedBefore = threads.getTotalStartedThreadCount();
 
@@ -73,7 +73,7 @@ class HazelcastPresenceTest extends PresenceContractTest {
   @Test
   void answersArriveOnTheCallersEventLoop() {
     String name = "user-" + UUID.randomUUID();
-    await(presence().claim(name, new PresenceEntry("node-" + UUID.randomUUID(), "s1")));
+    await(presence().claim(name, new PresenceEntry("node-" + UUID.randomUUID(), "s1"), ""));
     Context loop = node(0).vertx().getOrCreateContext();
     CompletableFuture<Boolean> onCallersLoop = new CompletableFuture<>();
 

@@ -1,7 +1,7 @@
 package dev.signaling.node.presence;
 
 class LocalPresenceTest extends PresenceContractTest {
-  private final LocalPresence presence = new LocalPresence();
+  private final LocalPresence presence = new LocalPresence(new ResumeLimits(4, 1000));
 
   @Override
   Presence presence() {

@@ -3,6 +3,7 @@ package dev.signaling.node.presence;
 import static dev.signaling.node.support.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -21,15 +22,26 @@ abstract class PresenceContractTest {
     return "user-" + UUID.randomUUID();
   }
 
+  /** The records a node would re-assert: names and session ids, alternating. */
+  private static Map<String, PresenceRecord> records(String node, String... namesAndSessions) {
+    Map<String, PresenceRecord> records = new HashMap<>();
+    for (int i = 0; i < namesAndSessions.length; i += 2) {
+      records.put(
+          namesAndSessions[i],
+          PresenceRecord.connected(new PresenceEntry(node, namesAndSessions[i + 1]), ""));
+    }
+    return records;
+  }
+
   @Test
   void aClaimIsSeenEverywhereAndReturnsTheEntryItReplaced() {
     String name = name();
     PresenceEntry first = new PresenceEntry("node-a", "s1");
     PresenceEntry second = new PresenceEntry("node-b", "s2");
 
-    assertThat(await(presence().claim(name, first))).isNull();
+    assertThat(await(presence().claim(name, first, ""))).isNull();
     assertThat(await(otherNodesPresence().lookup(name))).isEqualTo(first);
-    assertThat(await(otherNodesPresence().claim(name, second))).isEqualTo(first);
+    assertThat(await(otherNodesPresence().claim(name, second, "")).entry()).isEqualTo(first);
     assertThat(await(presence().lookup(name))).isEqualTo(second);
   }
 
@@ -38,10 +50,10 @@ abstract class PresenceContractTest {
     String name = name();
     PresenceEntry first = new PresenceEntry("node-a", "s1");
     PresenceEntry second = new PresenceEntry("node-b", "s2");
-    await(presence().claim(name, first));
+    await(presence().claim(name, first, ""));
     assertThat(await(otherNodesPresence().locate(name))).isEqualTo(first);
 
-    await(presence().claim(name, second));
+    await(presence().claim(name, second, ""));
 
     assertThat(await(otherNodesPresence().locateAgain(name))).isEqualTo(second);
     assertThat(await(otherNodesPresence().locate(name))).isEqualTo(second);
@@ -57,14 +69,14 @@ abstract class PresenceContractTest {
   @Test
   void releaseRemovesOnlyTheSessionThatStillHoldsTheName() {
     String name = name();
-    await(presence().claim(name, new PresenceEntry("node-a", "old")));
-    await(presence().claim(name, new PresenceEntry("node-a", "new")));
+    await(presence().claim(name, new PresenceEntry("node-a", "old"), ""));
+    await(presence().claim(name, new PresenceEntry("node-a", "new"), ""));
 
-    assertThat(await(otherNodesPresence().release(name, "old"))).isFalse();
+    assertThat(await(otherNodesPresence().release(name, "old"))).isNull();
     assertThat(await(presence().lookup(name))).isEqualTo(new PresenceEntry("node-a", "new"));
-    assertThat(await(otherNodesPresence().release(name, "new"))).isTrue();
+    assertThat(await(otherNodesPresence().release(name, "new")).session()).isEqualTo("new");
     assertThat(await(presence().lookup(name))).isNull();
-    assertThat(await(presence().release(name, "new"))).isFalse();
+    assertThat(await(presence().release(name, "new"))).isNull();
   }
 
   @Test
@@ -74,9 +86,9 @@ abstract class PresenceContractTest {
     String[] deadUsers = {name(), name(), name()};
     String survivor = name();
     for (String user : deadUsers) {
-      await(presence().claim(user, new PresenceEntry(dead, "s-" + user)));
+      await(presence().claim(user, new PresenceEntry(dead, "s-" + user), ""));
     }
-    await(presence().claim(survivor, new PresenceEntry(alive, "s")));
+    await(presence().claim(survivor, new PresenceEntry(alive, "s"), ""));
 
     assertThat(await(otherNodesPresence().removeNode(dead))).containsExactlyInAnyOrder(deadUsers);
 
@@ -93,8 +105,8 @@ abstract class PresenceContractTest {
     String gone = "gone-" + UUID.randomUUID();
     String kept = name();
     String stale = name();
-    await(presence().claim(kept, new PresenceEntry(member, "s1")));
-    await(presence().claim(stale, new PresenceEntry(gone, "s2")));
+    await(presence().claim(kept, new PresenceEntry(member, "s1"), ""));
+    await(presence().claim(stale, new PresenceEntry(gone, "s2"), ""));
     // Entries other tests left behind belong to nodes that are not members either; count only ours.
     Set<String> members = Set.of(member);
 
@@ -108,8 +120,8 @@ abstract class PresenceContractTest {
   void sizeCountsOnlineUsers() {
     String member = "member-" + UUID.randomUUID();
     await(presence().removeAllExcept(Set.of(member)));
-    await(presence().claim(name(), new PresenceEntry(member, "a")));
-    await(otherNodesPresence().claim(name(), new PresenceEntry(member, "b")));
+    await(presence().claim(name(), new PresenceEntry(member, "a"), ""));
+    await(otherNodesPresence().claim(name(), new PresenceEntry(member, "b"), ""));
 
     assertThat(await(presence().size())).isEqualTo(2);
   }
@@ -117,9 +129,9 @@ abstract class PresenceContractTest {
   @Test
   void countOnCountsTheEntriesOfOneNode() {
     String node = "node-" + UUID.randomUUID();
-    await(presence().claim(name(), new PresenceEntry(node, "a")));
-    await(otherNodesPresence().claim(name(), new PresenceEntry(node, "b")));
-    await(presence().claim(name(), new PresenceEntry("elsewhere-" + UUID.randomUUID(), "c")));
+    await(presence().claim(name(), new PresenceEntry(node, "a"), ""));
+    await(otherNodesPresence().claim(name(), new PresenceEntry(node, "b"), ""));
+    await(presence().claim(name(), new PresenceEntry("elsewhere-" + UUID.randomUUID(), "c"), ""));
 
     assertThat(await(presence().countOn(node))).isEqualTo(2);
     assertThat(await(otherNodesPresence().countOn("nobody-" + UUID.randomUUID()))).isZero();
@@ -130,12 +142,12 @@ abstract class PresenceContractTest {
     String node = "node-" + UUID.randomUUID();
     String kept = name();
     String lost = name();
-    await(presence().claim(kept, new PresenceEntry(node, "s-kept")));
+    await(presence().claim(kept, new PresenceEntry(node, "s-kept"), ""));
 
     PresenceReassertion first =
         await(
             otherNodesPresence()
-                .reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true));
+                .reassert(node, records(node, kept, "s-kept", lost, "s-lost"), session -> true));
 
     assertThat(first.restored()).containsExactly(lost);
     assertThat(first.superseded()).isEmpty();
@@ -145,7 +157,8 @@ abstract class PresenceContractTest {
     assertThat(
             await(
                 otherNodesPresence()
-                    .reassert(node, Map.of(kept, "s-kept", lost, "s-lost"), session -> true)))
+                    .reassert(
+                        node, records(node, kept, "s-kept", lost, "s-lost"), session -> true)))
         .isEqualTo(PresenceReassertion.NOTHING);
   }
 
@@ -154,10 +167,10 @@ abstract class PresenceContractTest {
     String node = "node-" + UUID.randomUUID();
     String name = name();
     PresenceEntry newer = new PresenceEntry("elsewhere-" + UUID.randomUUID(), "s-newer");
-    await(otherNodesPresence().claim(name, newer));
+    await(otherNodesPresence().claim(name, newer, ""));
 
     PresenceReassertion done =
-        await(presence().reassert(node, Map.of(name, "s-older"), session -> true));
+        await(presence().reassert(node, records(node, name, "s-older"), session -> true));
 
     assertThat(done.superseded()).containsExactly(name);
     assertThat(done.restored()).isEmpty();
@@ -171,17 +184,17 @@ abstract class PresenceContractTest {
     String claiming = name();
     String current = name();
     String elsewhere = name();
-    await(presence().claim(gone, new PresenceEntry(node, "s-gone")));
-    await(presence().claim(claiming, new PresenceEntry(node, "s-claiming")));
-    await(presence().claim(current, new PresenceEntry(node, "s-current")));
+    await(presence().claim(gone, new PresenceEntry(node, "s-gone"), ""));
+    await(presence().claim(claiming, new PresenceEntry(node, "s-claiming"), ""));
+    await(presence().claim(current, new PresenceEntry(node, "s-current"), ""));
     PresenceEntry otherNodes = new PresenceEntry("elsewhere-" + UUID.randomUUID(), "s-elsewhere");
-    await(presence().claim(elsewhere, otherNodes));
+    await(presence().claim(elsewhere, otherNodes, ""));
 
     // "s-claiming" is registered on the node, its claim not yet complete: not the node's to remove.
     PresenceReassertion done =
         await(
             otherNodesPresence()
-                .reassert(node, Map.of(current, "s-current"), "s-claiming"::equals));
+                .reassert(node, records(node, current, "s-current"), "s-claiming"::equals));
 
     assertThat(done.removed()).containsExactly(gone);
     assertThat(done.restored()).isEmpty();
@@ -195,10 +208,10 @@ abstract class PresenceContractTest {
   void aStaleEntryOfTheNodeMakesWayForTheSessionOfThatNameItStillHas() {
     String node = "node-" + UUID.randomUUID();
     String name = name();
-    await(presence().claim(name, new PresenceEntry(node, "s-failed-login")));
+    await(presence().claim(name, new PresenceEntry(node, "s-failed-login"), ""));
 
     PresenceReassertion done =
-        await(otherNodesPresence().reassert(node, Map.of(name, "s-live"), session -> false));
+        await(otherNodesPresence().reassert(node, records(node, name, "s-live"), session -> false));
 
     assertThat(done.removed()).containsExactly(name);
     assertThat(done.restored()).containsExactly(name);

@@ -77,6 +77,8 @@ final class NodeProcess implements AutoCloseable {
     env.put("HTTP_HOST", host);
     env.putAll(settings);
     env.put("HTTP_PORT", Integer.toString(httpPort));
+    // Without resume unless the test asks for it, as in TestCluster.
+    builder.environment().put("RESUME_SECONDS", "0");
     builder.environment().putAll(env);
     return new NodeProcess(name, builder.start(), host, httpPort, log);
   }

@@ -24,7 +24,7 @@ class SessionTest {
   private final Context own = loops.get(0);
   private final Context other = loops.get(1);
   private final RecordingOutbound out = new RecordingOutbound();
-  private final Session session = new Session("bob", "s1", out, OwnerContext.of(own), 100);
+  private final Session session = new Session("bob", "s1", out, OwnerContext.of(own), 100, "");
   private final String ownThread = on(own, () -> Thread.currentThread().getName());
 
   @AfterEach

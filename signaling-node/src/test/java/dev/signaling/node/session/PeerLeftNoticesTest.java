@@ -50,7 +50,7 @@ class PeerLeftNoticesTest {
     for (int i = 0; i < SESSIONS; i++) {
       Context loop = loops.get(i % 2);
       RecordingOutbound out = new RecordingOutbound();
-      Session session = new Session("user-" + i, "s" + i, out, OwnerContext.of(loop), 1 << 20);
+      Session session = new Session("user-" + i, "s" + i, out, OwnerContext.of(loop), 1 << 20, "");
       String peer = "gone-" + (i % 100 == 0 ? i : GONE + i);
       CompletableFuture<Void> ready = new CompletableFuture<>();
       loop.runOnContext(
@@ -69,7 +69,7 @@ class PeerLeftNoticesTest {
     }
     CountingSet counted = new CountingSet(gone);
 
-    new PeerLeftNotices(sessions, (user, frame) -> {}).usersGone(counted);
+    new PeerLeftNotices(sessions, (user, frame) -> {}).usersGone(counted, "node-failure");
 
     Poll.until(
         () -> outs.stream().filter(out -> out.frames.size() == 2).count() == SESSIONS / 100,

@@ -49,6 +49,8 @@ public final class ChildNode implements AutoCloseable {
                 jar));
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Without resume unless the test asks for it, as in TestCluster.
+    builder.environment().put("RESUME_SECONDS", "0");
     builder.environment().putAll(settings);
     builder.environment().put("HTTP_HOST", "127.0.0.1");
     builder.environment().put("HTTP_PORT", Integer.toString(port));

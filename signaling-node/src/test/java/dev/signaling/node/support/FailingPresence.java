@@ -1,8 +1,11 @@
 package dev.signaling.node.support;
 
+import dev.signaling.node.presence.HeldMessage;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.presence.PresenceReassertion;
+import dev.signaling.node.presence.PresenceRecord;
+import dev.signaling.node.presence.PresenceRules;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +31,8 @@ public final class FailingPresence implements Presence {
   }
 
   @Override
-  public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
-    return claimsFail ? noAnswer() : real.claim(name, entry);
+  public Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey) {
+    return claimsFail ? noAnswer() : real.claim(name, entry, resumeKey);
   }
 
   @Override
@@ -48,8 +51,44 @@ public final class FailingPresence implements Presence {
   }
 
   @Override
-  public Future<Boolean> release(String name, String session) {
+  public Future<PresenceRecord> release(String name, String session) {
     return real.release(name, session);
+  }
+
+  @Override
+  public Future<Boolean> goAway(String name, String session, long awayUntil) {
+    return real.goAway(name, session, awayUntil);
+  }
+
+  @Override
+  public Future<PresenceRules.Hold> hold(String name, String session, HeldMessage message) {
+    return real.hold(name, session, message);
+  }
+
+  @Override
+  public Future<PresenceRecord> resume(
+      String name, String resumeKey, PresenceEntry entry, String freshKey) {
+    return claimsFail ? noAnswer() : real.resume(name, resumeKey, entry, freshKey);
+  }
+
+  @Override
+  public Future<Boolean> room(String name, String session, String room, boolean in) {
+    return real.room(name, session, room, in);
+  }
+
+  @Override
+  public Future<Map<String, PresenceRecord>> expireDue() {
+    return real.expireDue();
+  }
+
+  @Override
+  public Future<Set<String>> nodeLeft(String node, long awayUntil) {
+    return real.nodeLeft(node, awayUntil);
+  }
+
+  @Override
+  public Future<Set<String>> nodesLeft(Set<String> liveNodes, long awayUntil) {
+    return real.nodesLeft(liveNodes, awayUntil);
   }
 
   @Override
@@ -64,7 +103,7 @@ public final class FailingPresence implements Presence {
 
   @Override
   public Future<PresenceReassertion> reassert(
-      String node, Map<String, String> sessions, Predicate<String> stillHere) {
+      String node, Map<String, PresenceRecord> sessions, Predicate<String> stillHere) {
     return real.reassert(node, sessions, stillHere);
   }
 

@@ -44,6 +44,9 @@ public final class TestCluster implements AutoCloseable {
     // Tests send bursts no person would; the limits have tests of their own.
     settings.put("RATE_LIMIT_PER_SECOND", "100000");
     settings.put("RATE_LIMIT_BURST", "100000");
+    // Without resume unless a test asks for it: a closed connection ends its user at once, as the
+    // suites that are not about resume expect.
+    settings.put("RESUME_SECONDS", "0");
     settings.putAll(overrides);
   }
 

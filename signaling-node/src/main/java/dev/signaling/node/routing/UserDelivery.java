@@ -1,0 +1,148 @@
+package dev.signaling.node.routing;
+
+import dev.signaling.node.base.Refusal;
+import dev.signaling.node.presence.HeldMessage;
+import dev.signaling.node.presence.Presence;
+import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.presence.PresenceRules;
+import dev.signaling.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.List;
+
+/**
+ * Delivers a frame to one user's session, wherever it is, and holds it in the cluster when the user
+ * is away (its connection ended and it may resume), so that it is delivered after the resume or its
+ * sender told when the window ends.
+ */
+final class UserDelivery {
+  /** How often a frame follows a user that moved while it was on its way, at most. */
+  private static final int MOVES = 3;
+
+  private final String nodeId;
+  private final Presence presence;
+  private final HeldReplies held;
+  private final NodeDeliveries nodes;
+
+  UserDelivery(String nodeId, Presence presence, HeldReplies held, NodeDeliveries nodes) {
+    this.nodeId = nodeId;
+    this.presence = presence;
+    this.held = held;
+    this.nodes = nodes;
+  }
+
+  /**
+   * Delivers {@code frame} to the session {@code entry} names; see {@link Router#deliver}. When
+   * that session is not there (any more), the entry may have been out of date: the user is looked
+   * up again in the presence map, and the frame goes where the user is now.
+   */
+  Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
+    return deliver(sender, target, entry, frame, MOVES);
+  }
+
+  private Future<Void> deliver(
+      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
+    if (entry == null) {
+      // Not remembered, and the presence map had no entry either: nothing to check again.
+      return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
+    }
+    if (entry.away()) {
+      return hold(sender, target, entry, frame, movesLeft);
+    }
+    Future<Void> written = write(sender, target, entry, frame, movesLeft);
+    return written.recover(
+        failure ->
+            isGone(failure) && movesLeft > 0
+                ? relocate(sender, target, entry, frame, movesLeft, written)
+                : written);
+  }
+
+  /** Follows the user to where the presence map says it is now, unless that is where it was. */
+  private Future<Void> relocate(
+      String sender,
+      String target,
+      PresenceEntry stale,
+      String frame,
+      int movesLeft,
+      Future<Void> otherwise) {
+    return presence
+        .locateAgain(target)
+        .transform(
+            fresh -> {
+              if (fresh.failed()) {
+                // Not delivered where it was sent; where the user is now is not known.
+                return Future.failedFuture(Router.presenceUnavailable());
+              }
+              if (fresh.result() == null || fresh.result().equals(stale)) {
+                return otherwise;
+              }
+              return deliver(sender, target, fresh.result(), frame, movesLeft - 1);
+            });
+  }
+
+  private Future<Void> write(
+      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
+    List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
+    return nodes
+        .deliver(entry.node(), sender, frame, recipient)
+        .transform(
+            written -> {
+              if (written.succeeded() && written.result() == 1) {
+                return Future.succeededFuture();
+              }
+              if (written.succeeded() && written.result() == LocalDelivery.AWAY) {
+                // Its connection just ended; the user may resume.
+                return hold(sender, target, entry, frame, movesLeft);
+              }
+              return explain(written.succeeded() ? null : written.cause());
+            });
+  }
+
+  /**
+   * Holds {@code frame} for the away session {@code entry} names; completes when its fate is known:
+   * delivered after a resume, or peer-unavailable once the window ended or a newer login took the
+   * name. A buffer already full answers at once.
+   */
+  private Future<Void> hold(
+      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
+    long ref = held.reserve();
+    return presence
+        .hold(target, entry.session(), new HeldMessage(frame, sender, nodeId, ref))
+        .transform(
+            outcome -> {
+              if (outcome.succeeded() && outcome.result() == PresenceRules.Hold.HELD) {
+                return held.outcome(ref);
+              }
+              held.forget(ref);
+              if (outcome.failed()) {
+                return Future.failedFuture(Router.presenceUnavailable());
+              }
+              if (outcome.result() == PresenceRules.Hold.FULL) {
+                return Future.failedFuture(new Refusal(ErrorCode.BUFFER_FULL));
+              }
+              // The name moved on: resumed, logged in again, or gone.
+              Future<Void> gone = Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
+              return movesLeft > 0 ? relocate(sender, target, entry, frame, movesLeft, gone) : gone;
+            });
+  }
+
+  private static boolean isGone(Throwable cause) {
+    return cause instanceof Refusal refusal && refusal.code() == ErrorCode.PEER_UNAVAILABLE;
+  }
+
+  /**
+   * Why a delivery to one user failed. When the target's node answered that the session is gone, or
+   * no longer listens at all, the user is not there. When it did not answer in time, nobody can
+   * say: the frame may still be written (a node that was only paused writes it when it resumes), so
+   * the sender is told delivery-failed, "may not have arrived", never peer-unavailable.
+   */
+  private static Future<Void> explain(Throwable cause) {
+    boolean gone =
+        cause == null
+            || cause instanceof ReplyException reply
+                && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    return Future.failedFuture(
+        new Refusal(gone ? ErrorCode.PEER_UNAVAILABLE : ErrorCode.DELIVERY_FAILED));
+  }
+}
