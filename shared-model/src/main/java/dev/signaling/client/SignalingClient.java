@@ -52,6 +52,7 @@ public final class SignalingClient {
   private final Promise<Short> closed = Promise.promise();
   private volatile Handler<JsonObject> messageHandler = message -> {};
   private volatile String name;
+  private volatile String resumeToken;
   private volatile boolean recording = true;
 
   private SignalingClient(WebSocketClient wsClient, WebSocket socket) {
@@ -79,8 +80,38 @@ public final class SignalingClient {
 
   /** Logs in; completes with the {@code login-ok} frame, or fails with the server's error. */
   public Future<JsonObject> login(String name) {
-    return request(new JsonObject().put("type", MessageTypes.LOGIN).put("name", name))
-        .onSuccess(ok -> this.name = ok.getString("name"));
+    return login(new JsonObject().put("type", MessageTypes.LOGIN).put("name", name));
+  }
+
+  /**
+   * Logs in resuming the session that {@code resumeToken} (an earlier connection's {@link
+   * #resumeToken}) names, on this connection: completes with the {@code login-ok} frame, whose
+   * {@code resumed} says whether it did; the frames held for the session follow it. A token that
+   * can no longer be resumed makes a fresh login.
+   */
+  public Future<JsonObject> resume(String name, String resumeToken) {
+    return login(
+        new JsonObject()
+            .put("type", MessageTypes.LOGIN)
+            .put("name", name)
+            .put("resume", resumeToken));
+  }
+
+  private Future<JsonObject> login(JsonObject login) {
+    return request(login)
+        .onSuccess(
+            ok -> {
+              this.name = ok.getString("name");
+              this.resumeToken = ok.getString("resume");
+            });
+  }
+
+  /**
+   * The token that resumes this connection's session on another connection after this one ends,
+   * within the server's window; {@code null} before login, or when the server does not resume.
+   */
+  public String resumeToken() {
+    return resumeToken;
   }
 
   /** Joins a room; completes with the {@code joined} frame and its {@code users}. */

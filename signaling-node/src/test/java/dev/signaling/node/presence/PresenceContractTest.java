@@ -217,4 +217,105 @@ abstract class PresenceContractTest {
     assertThat(done.restored()).containsExactly(name);
     assertThat(await(presence().lookup(name))).isEqualTo(new PresenceEntry(node, "s-live"));
   }
+
+  private static HeldMessage message(String frame) {
+    return new HeldMessage(frame, "alice", "node-s", frame.hashCode());
+  }
+
+  @Test
+  void anAwaySessionKeepsItsNameHoldsFramesAndIsResumedWithItsKeyOnce() {
+    String name = name();
+    PresenceEntry first = new PresenceEntry("node-a", "s1");
+    await(presence().claim(name, first, "key-1"));
+    await(presence().room(name, "s1", "lobby", true));
+
+    assertThat(await(presence().goAway(name, "s1", System.currentTimeMillis() + 60_000))).isTrue();
+    assertThat(await(otherNodesPresence().lookup(name)))
+        .isEqualTo(new PresenceEntry("node-a", "s1", true));
+    assertThat(await(otherNodesPresence().hold(name, "s1", message("one"))))
+        .isEqualTo(PresenceRules.Hold.HELD);
+    assertThat(await(otherNodesPresence().hold(name, "s1", message("two"))))
+        .isEqualTo(PresenceRules.Hold.HELD);
+    assertThat(await(presence().resume(name, "wrong", new PresenceEntry("node-b", "s2"), "k")))
+        .isNull();
+
+    PresenceRecord resumed =
+        await(
+            otherNodesPresence().resume(name, "key-1", new PresenceEntry("node-b", "s2"), "key-2"));
+
+    assertThat(resumed.held()).extracting(HeldMessage::frame).containsExactly("one", "two");
+    assertThat(resumed.rooms()).containsExactly("lobby");
+    assertThat(await(presence().lookup(name))).isEqualTo(new PresenceEntry("node-b", "s2"));
+    assertThat(await(presence().hold(name, "s1", message("late"))))
+        .isEqualTo(PresenceRules.Hold.MOVED);
+    assertThat(await(presence().resume(name, "key-1", new PresenceEntry("node-c", "s3"), "k")))
+        .isNull();
+  }
+
+  @Test
+  void aBufferHoldsSoManyFramesAndNoMore() {
+    String name = name();
+    await(presence().claim(name, new PresenceEntry("node-a", "s1"), "key"));
+    await(presence().goAway(name, "s1", System.currentTimeMillis() + 60_000));
+    PresenceRules.Hold outcome = PresenceRules.Hold.HELD;
+    int held = 0;
+    while (outcome == PresenceRules.Hold.HELD && held < 10_000) {
+      outcome = await(presence().hold(name, "s1", message("frame-" + held)));
+      held += outcome == PresenceRules.Hold.HELD ? 1 : 0;
+    }
+
+    assertThat(outcome).isEqualTo(PresenceRules.Hold.FULL);
+    assertThat(held).isPositive();
+  }
+
+  @Test
+  void expiryRemovesOnlyAwaySessionsWhoseWindowEnded() {
+    String due = name();
+    String later = name();
+    String connected = name();
+    await(presence().claim(due, new PresenceEntry("node-a", "s1"), "k"));
+    await(presence().claim(later, new PresenceEntry("node-a", "s2"), "k"));
+    await(presence().claim(connected, new PresenceEntry("node-a", "s3"), "k"));
+    await(presence().goAway(due, "s1", System.currentTimeMillis() - 1));
+    await(presence().goAway(later, "s2", System.currentTimeMillis() + 60_000));
+    await(presence().hold(due, "s1", message("lost")));
+
+    Map<String, PresenceRecord> expired = await(otherNodesPresence().expireDue());
+
+    assertThat(expired).containsKey(due).doesNotContainKeys(later, connected);
+    assertThat(expired.get(due).session()).isEqualTo("s1");
+    assertThat(await(presence().lookup(due))).isNull();
+    assertThat(await(presence().lookup(later)).away()).isTrue();
+    assertThat(await(presence().lookup(connected)).away()).isFalse();
+  }
+
+  @Test
+  void theSessionsOfANodeThatLeftBecomeAway() {
+    String dead = "dead-" + UUID.randomUUID();
+    String user = name();
+    String other = name();
+    await(presence().claim(user, new PresenceEntry(dead, "s1"), "k"));
+    await(presence().claim(other, new PresenceEntry("alive-" + UUID.randomUUID(), "s2"), "k"));
+
+    assertThat(await(otherNodesPresence().nodeLeft(dead, System.currentTimeMillis() + 60_000)))
+        .containsExactly(user);
+
+    assertThat(await(presence().lookup(user))).isEqualTo(new PresenceEntry(dead, "s1", true));
+    assertThat(await(presence().lookup(other)).away()).isFalse();
+    assertThat(await(presence().countOn(dead))).isZero();
+  }
+
+  @Test
+  void aFreshClaimOverAnAwaySessionReturnsWhatWasHeldForIt() {
+    String name = name();
+    await(presence().claim(name, new PresenceEntry("node-a", "s1"), "k"));
+    await(presence().goAway(name, "s1", System.currentTimeMillis() + 60_000));
+    await(presence().hold(name, "s1", message("held")));
+
+    PresenceRecord previous =
+        await(otherNodesPresence().claim(name, new PresenceEntry("node-b", "s2"), "k2"));
+
+    assertThat(previous.isAway()).isTrue();
+    assertThat(previous.held()).extracting(HeldMessage::frame).containsExactly("held");
+  }
 }
