@@ -113,6 +113,9 @@ public final class SignalingNode {
             (sender, sessionId, room) -> rooms.membersFor(new RoomMember(sender, sessionId), room),
             new RelayMetrics(registry),
             held,
+            config.resume().enabled()
+                ? new MembershipWatch(vertx, runtime.view(), config.maxNoHeartbeat().plusSeconds(2))
+                : null,
             config.deliveryTimeout());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
     Departures departures =
@@ -173,7 +176,9 @@ public final class SignalingNode {
       return Future.failedFuture(noPort);
     }
     return held.start()
-        .compose(listening -> vertx.deployVerticle(new NodeInbox(nodeId, sessions)))
+        .compose(
+            listening ->
+                vertx.deployVerticle(new NodeInbox(nodeId, sessions, config.deliveryTimeout())))
         .compose(
             inbox ->
                 config.managementPort() == 0

@@ -23,6 +23,7 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
       writeString(buffer, recipient.name());
       writeString(buffer, recipient.session());
     }
+    buffer.appendLong(delivery.sentAt());
   }
 
   @Override
@@ -37,7 +38,8 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
       recipients.add(
           new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
     }
-    return new Delivery(sender, frame, recipients);
+    long sentAt = buffer.getLong(position[0]);
+    return new Delivery(sender, frame, recipients, sentAt);
   }
 
   @Override

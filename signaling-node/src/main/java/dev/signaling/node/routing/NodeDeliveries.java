@@ -35,7 +35,9 @@ final class NodeDeliveries {
     return vertx
         .eventBus()
         .<Integer>request(
-            NodeAddresses.deliver(node), new Delivery(sender, frame, recipients), options)
+            NodeAddresses.deliver(node),
+            new Delivery(sender, frame, recipients, System.currentTimeMillis()),
+            options)
         .map(reply -> reply.body());
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
  * Receives what other nodes send to this node's own addresses: frames for its sessions (one user's,
@@ -14,10 +15,12 @@ import io.vertx.core.json.JsonObject;
 public final class NodeInbox extends VerticleBase {
   private final String nodeId;
   private final LocalSessions sessions;
+  private final Duration deliveryTimeout;
 
-  public NodeInbox(String nodeId, LocalSessions sessions) {
+  public NodeInbox(String nodeId, LocalSessions sessions, Duration deliveryTimeout) {
     this.nodeId = nodeId;
     this.sessions = sessions;
+    this.deliveryTimeout = deliveryTimeout;
   }
 
   @Override
@@ -28,9 +31,17 @@ public final class NodeInbox extends VerticleBase {
         bus.<JsonObject>consumer(NodeAddresses.replace(nodeId), this::replace).completion());
   }
 
-  /** Writes the frame to each recipient that is still connected here; replies with how many. */
+  /**
+   * Writes the frame to each recipient that is still connected here; replies with how many. A frame
+   * that arrives after its sender stopped waiting for the answer (this node was frozen, or cut off,
+   * and is catching up) is not written: the sender has been told, and may have sent it again where
+   * the user is now.
+   */
   private void deliver(Message<Delivery> message) {
     Delivery delivery = message.body();
+    if (System.currentTimeMillis() - delivery.sentAt() > deliveryTimeout.toMillis()) {
+      return;
+    }
     LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
         .onSuccess(message::reply);
   }

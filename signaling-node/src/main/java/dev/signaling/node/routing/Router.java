@@ -38,6 +38,7 @@ public final class Router {
       RoomRecipients rooms,
       RelayMetrics metrics,
       HeldReplies held,
+      NodeDepartures departures,
       Duration deliveryTimeout) {
     this.nodeId = nodeId;
     this.presence = presence;
@@ -46,7 +47,7 @@ public final class Router {
     this.held = held;
     this.claims = new NameClaims(vertx, nodeId, presence, sessions, deliveryTimeout);
     this.nodes = new NodeDeliveries(vertx, nodeId, sessions, deliveryTimeout);
-    this.users = new UserDelivery(nodeId, presence, held, nodes);
+    this.users = new UserDelivery(nodeId, presence, held, nodes, departures);
   }
 
   public String nodeId() {

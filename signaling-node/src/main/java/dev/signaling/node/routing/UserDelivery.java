@@ -24,12 +24,23 @@ final class UserDelivery {
   private final Presence presence;
   private final HeldReplies held;
   private final NodeDeliveries nodes;
+  private final NodeDepartures departures;
 
-  UserDelivery(String nodeId, Presence presence, HeldReplies held, NodeDeliveries nodes) {
+  /**
+   * @param departures whether a node that did not answer died, for users who may resume; {@code
+   *     null} when they may not
+   */
+  UserDelivery(
+      String nodeId,
+      Presence presence,
+      HeldReplies held,
+      NodeDeliveries nodes,
+      NodeDepartures departures) {
     this.nodeId = nodeId;
     this.presence = presence;
     this.held = held;
     this.nodes = nodes;
+    this.departures = departures;
   }
 
   /**
@@ -95,7 +106,16 @@ final class UserDelivery {
                 // Its connection just ended; the user may resume.
                 return hold(sender, target, entry, frame, movesLeft);
               }
-              return explain(written.succeeded() ? null : written.cause());
+              Future<Void> failed = explain(written.succeeded() ? null : written.cause());
+              if (departures == null || isGone(failed.cause())) {
+                return failed;
+              }
+              // The node did not answer. If it died, it wrote nothing after it stopped answering,
+              // and its users are away: hold the frame for the user's resume. If it was only
+              // paused, it will not write the frame late either (see NodeInbox).
+              return departures
+                  .leaves(entry.node())
+                  .compose(died -> died ? hold(sender, target, entry, frame, movesLeft) : failed);
             });
   }
 

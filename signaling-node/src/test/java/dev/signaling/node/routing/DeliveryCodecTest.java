@@ -17,7 +17,8 @@ class DeliveryCodecTest {
             "{\"from\":\"alice\",\"sdp\":\"v=0\\r\\n\u00e9\u4e2d\ud83d\ude00\"}",
             List.of(
                 new Delivery.Recipient("b\u00f6b@example.org", "5d1c-session"),
-                new Delivery.Recipient("carol", "77aa")));
+                new Delivery.Recipient("carol", "77aa")),
+            1_764_000_000_123L);
     Buffer wire = Buffer.buffer().appendString("prefix");
 
     codec.encodeToWire(wire, delivery);
