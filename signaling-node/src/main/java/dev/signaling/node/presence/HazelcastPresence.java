@@ -11,10 +11,12 @@ import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
+import com.hazelcast.query.QueryConstants;
 import dev.signaling.node.base.CompletionStages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +74,33 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
     return CompletionStages.onCallerContext(vertx, map.putAsync(name, entry));
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    return CompletionStages.onCallerContext(
+        vertx, map.submitToKey(name, new ClaimIfOwned(entry.node(), entry.session(), ownerKey)));
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    // The key predicate runs on every member, each on its own partitions; the scan is off the event
+    // loop.
+    return vertx.executeBlocking(
+        () ->
+            map
+                .keySet(
+                    Predicates.like(
+                        QueryConstants.KEY_ATTRIBUTE_NAME.value(), escapeLike(prefix) + "%"))
+                .stream()
+                .limit(limit)
+                .toList(),
+        false);
+  }
+
+  /** {@code prefix} matched literally by a LIKE pattern. */
+  private static String escapeLike(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   /**
@@ -180,6 +209,32 @@ public final class HazelcastPresence implements Presence {
         return true;
       }
       return false;
+    }
+  }
+
+  /**
+   * Writes an entry where the name is free or held by the same owner; returns what held the name.
+   * Carries the entry as strings: the processor travels with Java serialization, which the entry's
+   * own serializer does not cover.
+   */
+  static final class ClaimIfOwned implements EntryProcessor<String, PresenceEntry, PresenceEntry> {
+    private final String node;
+    private final String session;
+    private final String ownerKey;
+
+    ClaimIfOwned(String node, String session, String ownerKey) {
+      this.node = node;
+      this.session = session;
+      this.ownerKey = ownerKey;
+    }
+
+    @Override
+    public PresenceEntry process(Map.Entry<String, PresenceEntry> entry) {
+      PresenceEntry held = entry.getValue();
+      if (held == null || SessionOwners.ownedBy(held.session(), ownerKey)) {
+        entry.setValue(new PresenceEntry(node, session));
+      }
+      return held;
     }
   }
 

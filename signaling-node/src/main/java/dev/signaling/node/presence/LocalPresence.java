@@ -2,6 +2,7 @@ package dev.signaling.node.presence;
 
 import io.vertx.core.Future;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,26 @@ public final class LocalPresence implements Presence {
   @Override
   public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
     return Future.succeededFuture(entries.put(name, entry));
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    PresenceEntry[] held = new PresenceEntry[1];
+    entries.compute(
+        name,
+        (key, current) -> {
+          held[0] = current;
+          return current == null || SessionOwners.ownedBy(current.session(), ownerKey)
+              ? entry
+              : current;
+        });
+    return Future.succeededFuture(held[0]);
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return Future.succeededFuture(
+        entries.keySet().stream().filter(name -> name.startsWith(prefix)).limit(limit).toList());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.presence.PresenceReassertion;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -30,6 +31,16 @@ public final class FailingPresence implements Presence {
   @Override
   public Future<PresenceEntry> claim(String name, PresenceEntry entry) {
     return claimsFail ? noAnswer() : real.claim(name, entry);
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    return claimsFail ? noAnswer() : real.claimOwned(name, entry, ownerKey);
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return lookupsFail ? noAnswer() : real.namesStartingWith(prefix, limit);
   }
 
   @Override
