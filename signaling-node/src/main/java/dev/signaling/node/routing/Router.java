@@ -3,6 +3,7 @@ package dev.signaling.node.routing;
 import dev.signaling.node.base.Refusal;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
+import dev.signaling.node.presence.SessionOwners;
 import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -80,6 +81,43 @@ public final class Router {
             })
         .onFailure(failed -> sessions.unregister(session))
         .mapEmpty();
+  }
+
+  /**
+   * Makes {@code session} the one session of its name unless another owner's session holds the
+   * name: for logins that own their name (a PeerJS id, held by its client's token), whose session
+   * id names the owner (see {@link SessionOwners}). An older session of the same owner is replaced,
+   * as {@link #claim} replaces any; another owner's is left alone, and the claim fails with
+   * name-taken.
+   */
+  public Future<Void> claimOwned(Session session, String ownerKey) {
+    sessions.register(session);
+    return presence
+        .claimOwned(session.name(), new PresenceEntry(nodeId, session.id()), ownerKey)
+        .transform(
+            held -> {
+              PresenceEntry previous = held.result();
+              if (held.failed()
+                  || previous != null && !SessionOwners.ownedBy(previous.session(), ownerKey)) {
+                sessions.unregister(session);
+                return held.failed()
+                    ? Future.failedFuture(held.cause())
+                    : Future.failedFuture(new Refusal(ErrorCode.NAME_TAKEN));
+              }
+              session.markClaimed();
+              if (previous != null && !previous.session().equals(session.id())) {
+                replace(session.name(), previous);
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * Names online cluster-wide that start with {@code prefix}, at most {@code limit}: a scan, for
+   * rare listings only.
+   */
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return presence.namesStartingWith(prefix, limit);
   }
 
   /** Forgets {@code session}, leaving a newer session of the same name untouched. */

@@ -2,6 +2,7 @@ package dev.signaling.node.session;
 
 import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.base.Refusal;
+import dev.signaling.node.presence.SessionOwners;
 import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Relays;
@@ -15,7 +16,6 @@ import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +153,55 @@ public final class ClientSession {
     }
   }
 
+  // For adapters of foreign wire protocols (PeerJS), which read the client's frames themselves and
+  // hand the session what they mean: the same login, limits and relays as a native client's.
+
+  /**
+   * A login that an adapter read from its own handshake (a PeerJS connection's query), with a name
+   * the adapter's authenticator checks and maps; answered through the link like a native login
+   * ({@code login-ok}, or an error frame).
+   */
+  public void logIn(ClientMessage.Login login) {
+    owner.check();
+    try {
+      handle(login);
+    } catch (ProtocolException refused) {
+      refuse(refused);
+    }
+  }
+
+  /**
+   * A frame of a foreign wire protocol, before its adapter reads it: charged to the client's
+   * message budget and held to the size limit, like a native frame. Returns whether the adapter may
+   * go on with it; one too large has been counted and answered with {@code message-too-large}.
+   */
+  public boolean admit(String text) {
+    owner.check();
+    reads.charge();
+    try {
+      limits.check(text);
+      return true;
+    } catch (ProtocolException refused) {
+      refuse(refused);
+      return false;
+    }
+  }
+
+  /**
+   * Relays a frame that an adapter built for its target (see {@link Relays#toUser(String, String,
+   * String)}), in order with the client's other messages; the adapter answers its client itself.
+   * Completes on the connection's event loop once the frame is written to the target's connection,
+   * or fails with a {@link Refusal}: not-logged-in before the login is done.
+   */
+  public Future<Void> relay(String type, String target, String frame) {
+    owner.check();
+    if (state != State.LOGGED_IN) {
+      return Future.failedFuture(new Refusal(ErrorCode.NOT_LOGGED_IN));
+    }
+    goingAway.accepted();
+    return owner.adopt(relays.toUser(type, target, frame)).andThen(done -> goingAway.answered());
+  }
+
   private void handle(ClientMessage message) throws ProtocolException {
     if (state != State.LOGGED_IN) {
       if (message instanceof ClientMessage.Login login && state == State.AWAITING_LOGIN) {
@@ -247,12 +296,16 @@ public final class ClientSession {
     Session candidate =
         new Session(
             identity.name(),
-            UUID.randomUUID().toString(),
+            SessionOwners.newSessionId(identity.ownerKey()),
             new LinkOutbound(link),
             owner,
             services.config().limits().maxQueuedBytes());
     session = candidate;
-    claim = owner.adopt(services.router().claim(candidate));
+    claim =
+        owner.adopt(
+            identity.ownerKey() == null
+                ? services.router().claim(candidate)
+                : services.router().claimOwned(candidate, identity.ownerKey()));
     claim.onComplete(
         claimed -> {
           if (state == State.CLOSED || candidate.isEnded()) {
@@ -260,7 +313,13 @@ public final class ClientSession {
             // session-replaced.
             return;
           }
-          if (claimed.failed()) {
+          if (claimed.cause() instanceof Refusal taken) {
+            // Held by another owner's login (PeerJS's ID-TAKEN).
+            services.metrics().loginFailed(taken.code());
+            state = State.AWAITING_LOGIN;
+            session = null;
+            send(ServerMessages.error(taken.code(), taken.getMessage(), login.id(), null));
+          } else if (claimed.failed()) {
             LOG.warn("login of {} failed: presence unavailable", identity.name(), claimed.cause());
             services.metrics().loginFailed(ErrorCode.SERVER_UNAVAILABLE);
             state = State.AWAITING_LOGIN;
