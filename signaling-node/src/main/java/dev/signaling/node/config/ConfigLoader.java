@@ -120,7 +120,14 @@ public final class ConfigLoader {
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_REASSERT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
-        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)),
+        new PeerJs(
+            bool(values, Setting.PEERJS_ENABLED),
+            nonEmpty(values, Setting.PEERJS_KEY),
+            Duration.ofMillis(positive(values, Setting.PEERJS_EXPIRE_TIMEOUT_MS)),
+            Duration.ofMillis(positive(values, Setting.PEERJS_ALIVE_TIMEOUT_MS)),
+            bool(values, Setting.PEERJS_DISCOVERY),
+            positive(values, Setting.PEERJS_CONCURRENT_LIMIT)));
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {
