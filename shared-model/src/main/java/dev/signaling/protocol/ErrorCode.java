@@ -38,6 +38,9 @@ public enum ErrorCode {
       "too-many-rooms", "This session is in as many rooms as it may be; leave one first."),
   SESSION_REPLACED(
       "session-replaced", "The same name logged in elsewhere; this session is closed."),
+  NAME_TAKEN(
+      "name-taken",
+      "The name is held by another client's login, which this one may not take over (PeerJS's ID-TAKEN)."),
   SERVER_UNAVAILABLE("server-unavailable", "The server could not handle the message; try again."),
   INTERNAL_ERROR("internal-error", "The server failed to handle the message.");
 

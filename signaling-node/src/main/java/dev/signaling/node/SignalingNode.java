@@ -7,6 +7,7 @@ import dev.signaling.node.config.Resume;
 import dev.signaling.node.health.NodeHealth;
 import dev.signaling.node.ice.IceServers;
 import dev.signaling.node.metrics.Metrics;
+import dev.signaling.node.peerjs.PeerJsEndpoint;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.rooms.RoomRegistry;
@@ -27,6 +28,7 @@ import dev.signaling.node.session.RoomEventWriter;
 import dev.signaling.node.session.SessionMetrics;
 import dev.signaling.node.session.SessionServices;
 import dev.signaling.node.transport.Drain;
+import dev.signaling.node.transport.Endpoint;
 import dev.signaling.node.transport.HttpVerticle;
 import dev.signaling.node.transport.ManagementVerticle;
 import dev.signaling.node.transport.OpenConnections;
@@ -38,6 +40,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,6 +172,11 @@ public final class SignalingNode {
               Drain.run(vertx, connections, Duration.ofSeconds(1));
             });
 
+    // The PeerJS server protocol, next to the native one: an adapter onto the same session core.
+    List<Endpoint> endpoints =
+        config.peerJs().enabled()
+            ? List.of(PeerJsEndpoint.create(services, config.peerJs()))
+            : List.of();
     int port;
     try {
       port = config.httpPort() != 0 ? config.httpPort() : FreePort.pick(config.httpHost());
@@ -187,16 +195,17 @@ public final class SignalingNode {
         .compose(
             management ->
                 vertx.deployVerticle(
-                    () -> new HttpVerticle(services, port),
+                    () -> new HttpVerticle(services, port, endpoints),
                     new DeploymentOptions().setInstances(config.verticleInstances())))
         .map(
             deployed -> {
               LOG.info(
-                  "node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}",
+                  "node {} started: WebSocket endpoint ws://{}:{}{}{} ({} verticle instances){}",
                   nodeId,
                   config.httpHost(),
                   port,
                   HttpVerticle.WEBSOCKET_PATH,
+                  config.peerJs().enabled() ? ", PeerJS at " + PeerJsEndpoint.WEBSOCKET_PATH : "",
                   config.verticleInstances(),
                   config.managementPort() == 0
                       ? ""

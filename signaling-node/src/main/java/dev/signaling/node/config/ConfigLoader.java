@@ -124,7 +124,14 @@ public final class ConfigLoader {
         new Resume(
             Duration.ofSeconds(notNegative(values, Setting.RESUME_SECONDS)),
             positive(values, Setting.RESUME_BUFFER_MESSAGES),
-            positive(values, Setting.RESUME_BUFFER_BYTES)));
+            positive(values, Setting.RESUME_BUFFER_BYTES)),
+        new PeerJs(
+            bool(values, Setting.PEERJS_ENABLED),
+            nonEmpty(values, Setting.PEERJS_KEY),
+            Duration.ofMillis(positive(values, Setting.PEERJS_EXPIRE_TIMEOUT_MS)),
+            Duration.ofMillis(positive(values, Setting.PEERJS_ALIVE_TIMEOUT_MS)),
+            bool(values, Setting.PEERJS_DISCOVERY),
+            positive(values, Setting.PEERJS_CONCURRENT_LIMIT)));
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {

@@ -39,6 +39,7 @@ import java.util.List;
  * @param heartbeatInterval Hazelcast heartbeat period
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
  * @param resume how long, and with how much held for it, a session may be resumed
+ * @param peerJs the PeerJS endpoint
  */
 public record NodeConfig(
     String httpHost,
@@ -70,7 +71,8 @@ public record NodeConfig(
     Duration presenceReassertInterval,
     Duration heartbeatInterval,
     Duration maxNoHeartbeat,
-    Resume resume) {
+    Resume resume,
+    PeerJs peerJs) {
 
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
@@ -124,6 +126,8 @@ public record NodeConfig(
         + maxRoomMembers
         + ", "
         + resume
+        + ", "
+        + peerJs
         + "]";
   }
 

@@ -86,6 +86,16 @@ public enum Setting {
       "Period of the check that this node's sessions all have their presence entries;"
           + " on a mismatch, a membership change and every tenth period, missing entries and room memberships are"
           + " restored."),
+  PEERJS_ENABLED(
+      "true", "Serve the PeerJS server protocol: WebSocket /peerjs, HTTP /<PEERJS_KEY>/id."),
+  PEERJS_KEY("peerjs", "The key PeerJS clients must present (PeerJS server's key)."),
+  PEERJS_EXPIRE_TIMEOUT_MS(
+      "5000",
+      "How long a PeerJS message to an id not connected is held before its sender gets EXPIRE."),
+  PEERJS_ALIVE_TIMEOUT_MS(
+      "60000", "A PeerJS client silent this long (no HEARTBEAT, no message) is dropped."),
+  PEERJS_DISCOVERY("false", "true: GET /<PEERJS_KEY>/peers lists the PeerJS ids online."),
+  PEERJS_CONCURRENT_LIMIT("5000", "PeerJS connections one node takes at once."),
   CLUSTER_HEARTBEAT_SECONDS("1", "Hazelcast heartbeat period."),
   CLUSTER_MAX_NO_HEARTBEAT_SECONDS(
       "5", "Silence after which a member is declared dead and its users reaped."),

@@ -9,10 +9,13 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.query.QueryConstants;
 import dev.signaling.node.base.CompletionStages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +81,32 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey) {
     return submit(name, new PresenceProcessors.Claim(entry, resumeKey));
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    return submit(name, new PresenceProcessors.ClaimOwned(entry, ownerKey));
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    // The key predicate runs on every member, each on its own partitions; the scan is off the event
+    // loop.
+    return vertx.executeBlocking(
+        () ->
+            map
+                .keySet(
+                    Predicates.like(
+                        QueryConstants.KEY_ATTRIBUTE_NAME.value(), escapeLike(prefix) + "%"))
+                .stream()
+                .limit(limit)
+                .toList(),
+        false);
+  }
+
+  /** {@code prefix} matched literally by a LIKE pattern. */
+  private static String escapeLike(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   /**

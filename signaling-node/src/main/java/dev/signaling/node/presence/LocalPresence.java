@@ -3,6 +3,7 @@ package dev.signaling.node.presence;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,17 @@ public final class LocalPresence implements Presence {
   @Override
   public Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey) {
     return change(name, current -> PresenceRules.claim(current, entry, resumeKey));
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    return change(name, current -> PresenceRules.claimOwned(current, entry, ownerKey));
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return Future.succeededFuture(
+        records.keySet().stream().filter(name -> name.startsWith(prefix)).limit(limit).toList());
   }
 
   @Override

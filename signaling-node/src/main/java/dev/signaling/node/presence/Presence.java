@@ -2,6 +2,7 @@ package dev.signaling.node.presence;
 
 import dev.signaling.node.base.NodeScopedState;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -18,6 +19,22 @@ public interface Presence extends NodeScopedState {
    * resumeKey} (empty: not resumable); completes with the record it replaced, or {@code null}.
    */
   Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey);
+
+  /**
+   * Records {@code entry} for {@code name} if the name is free or held by a session of {@code
+   * ownerKey}'s (see {@link SessionOwners}), in one step: a login that owns its name never takes it
+   * from another owner's session. Completes with the entry that held the name: {@code null} or one
+   * of the same owner, which {@code entry} replaced; or another owner's, which is left in place and
+   * means that the claim was refused.
+   */
+  Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey);
+
+  /**
+   * The names online cluster-wide that start with {@code prefix}, at most {@code limit} of them in
+   * no particular order: a scan of the whole map, for rare listings (PeerJS's discovery), never for
+   * relays.
+   */
+  Future<List<String>> namesStartingWith(String prefix, int limit);
 
   /** Completes with the entry of {@code name}, or {@code null} when the user is not online. */
   Future<PresenceEntry> lookup(String name);

@@ -39,6 +39,25 @@ final class PresenceProcessors {
     }
   }
 
+  static final class ClaimOwned implements EntryProcessor<String, PresenceRecord, PresenceEntry> {
+    private final String node;
+    private final String session;
+    private final String ownerKey;
+
+    ClaimOwned(PresenceEntry entry, String ownerKey) {
+      this.node = entry.node();
+      this.session = entry.session();
+      this.ownerKey = ownerKey;
+    }
+
+    @Override
+    public PresenceEntry process(Map.Entry<String, PresenceRecord> entry) {
+      return store(
+          entry,
+          PresenceRules.claimOwned(entry.getValue(), new PresenceEntry(node, session), ownerKey));
+    }
+  }
+
   static final class Release implements EntryProcessor<String, PresenceRecord, PresenceRecord> {
     private final String session;
 

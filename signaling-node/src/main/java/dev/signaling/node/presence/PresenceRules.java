@@ -33,6 +33,21 @@ public final class PresenceRules {
     return new Result<>(PresenceRecord.connected(entry, resumeKey), current);
   }
 
+  /**
+   * A login that owns its name (see {@link SessionOwners}) takes it only when it is free or held by
+   * a session of the same owner; the caller learns what held it: {@code null} or the same owner's
+   * (replaced), or another owner's (left in place: the claim is refused). Such a session cannot be
+   * resumed.
+   */
+  public static Result<PresenceEntry> claimOwned(
+      PresenceRecord current, PresenceEntry entry, String ownerKey) {
+    if (current == null || SessionOwners.ownedBy(current.session(), ownerKey)) {
+      return new Result<>(
+          PresenceRecord.connected(entry, ""), current == null ? null : current.entry());
+    }
+    return new Result<>(current, current.entry());
+  }
+
   /** A logout, or a session that cannot be resumed, gives the name up if it still holds it. */
   public static Result<PresenceRecord> release(PresenceRecord current, String session) {
     if (current != null && current.session().equals(session)) {

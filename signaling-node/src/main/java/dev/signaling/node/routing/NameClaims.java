@@ -1,8 +1,11 @@
 package dev.signaling.node.routing;
 
+import dev.signaling.node.base.Refusal;
 import dev.signaling.node.presence.Presence;
 import dev.signaling.node.presence.PresenceEntry;
 import dev.signaling.node.presence.PresenceRecord;
+import dev.signaling.node.presence.SessionOwners;
+import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,6 +52,29 @@ final class NameClaims {
         presence.claim(
             session.name(), new PresenceEntry(nodeId, session.id()), session.resumeKey()),
         "replaced");
+  }
+
+  /** A login that owns its name; see {@link Router#claimOwned}. */
+  Future<PresenceRecord> claimOwned(Session session, String ownerKey) {
+    sessions.register(session);
+    return presence
+        .claimOwned(session.name(), new PresenceEntry(nodeId, session.id()), ownerKey)
+        .transform(
+            held -> {
+              PresenceEntry previous = held.result();
+              if (held.failed()
+                  || previous != null && !SessionOwners.ownedBy(previous.session(), ownerKey)) {
+                sessions.unregister(session);
+                return held.failed()
+                    ? Future.failedFuture(held.cause())
+                    : Future.failedFuture(new Refusal(ErrorCode.NAME_TAKEN));
+              }
+              session.markClaimed();
+              if (previous != null && !previous.session().equals(session.id())) {
+                replace(session.name(), previous, "replaced");
+              }
+              return Future.succeededFuture((PresenceRecord) null);
+            });
   }
 
   /**

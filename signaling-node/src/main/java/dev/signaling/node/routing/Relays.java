@@ -33,10 +33,18 @@ public final class Relays {
    * may not have been).
    */
   public Future<Void> toUser(ClientMessage.Relay relay) {
+    return toUser(relay.type(), relay.target(), relay.framedFrom(sender.name()));
+  }
+
+  /**
+   * Delivers {@code frame} as it is to {@code target}, in order with the sender's other messages:
+   * for adapters of foreign wire protocols, which build the frame their target reads (with the
+   * sender in it) and may name targets that native clients cannot. {@code type} is the message's
+   * type, for the metrics only.
+   */
+  public Future<Void> toUser(String type, String target, String frame) {
     long received = System.nanoTime();
-    RelayMetrics.Family family = RelayMetrics.Family.of(relay.type());
-    String target = relay.target();
-    String frame = relay.framedFrom(sender.name());
+    RelayMetrics.Family family = RelayMetrics.Family.of(type);
     boolean[] remote = new boolean[1];
     return queue
         .toUser(

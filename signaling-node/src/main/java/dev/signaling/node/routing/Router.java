@@ -54,6 +54,25 @@ public final class Router {
     return nodeId;
   }
 
+  /**
+   * Makes {@code session} the one session of its name unless another owner's session holds the
+   * name: for logins that own their name (a PeerJS id, held by its client's token), whose session
+   * id names the owner (see {@link SessionOwners}). An older session of the same owner is replaced,
+   * as {@link #claim} replaces any; another owner's is left alone, and the claim fails with
+   * name-taken.
+   */
+  public Future<PresenceRecord> claimOwned(Session session, String ownerKey) {
+    return claims.claimOwned(session, ownerKey);
+  }
+
+  /**
+   * Names online cluster-wide that start with {@code prefix}, at most {@code limit}: a scan, for
+   * rare listings only.
+   */
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return presence.namesStartingWith(prefix, limit);
+  }
+
   public RelayMetrics metrics() {
     return metrics;
   }

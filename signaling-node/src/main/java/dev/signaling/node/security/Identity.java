@@ -7,5 +7,14 @@ import java.time.Instant;
  * present a fresh one by then).
  *
  * @param expiresAt the token's expiry, or {@code null} for an anonymous login
+ * @param ownerKey for a login that owns its name (a PeerJS id, held by the client's token): the key
+ *     another login must have to take the name over while this one holds it; {@code null} for a
+ *     native login, which any newer login of the name replaces
  */
-public record Identity(String name, Instant expiresAt) {}
+public record Identity(String name, Instant expiresAt, String ownerKey) {
+
+  /** A native login: the newest login of the name wins. */
+  public Identity(String name, Instant expiresAt) {
+    this(name, expiresAt, null);
+  }
+}

@@ -86,7 +86,8 @@ final class ClientErrors {
     link.close(Session.POLICY_VIOLATION, ErrorCode.RATE_LIMITED.code());
   }
 
-  private void send(String frame) {
+  /** Writes a frame to the client while its connection is open. */
+  void send(String frame) {
     // The connection is gone; whatever failed failed because of that, and nobody is left to tell.
     if (!closed.getAsBoolean()) {
       link.write(frame);

@@ -1,8 +1,9 @@
 package dev.signaling.node.session;
 
 import dev.signaling.node.base.OwnerContext;
+import dev.signaling.node.base.Refusal;
 import dev.signaling.node.presence.PresenceRecord;
-import dev.signaling.node.rooms.RoomMember;
+import dev.signaling.node.presence.SessionOwners;
 import dev.signaling.node.routing.RelayMetrics;
 import dev.signaling.node.routing.Relays;
 import dev.signaling.node.routing.Session;
@@ -15,8 +16,6 @@ import dev.signaling.protocol.ServerMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,7 @@ public final class ClientSession {
   private Session session;
   private Future<PresenceRecord> claim;
   private boolean sendingAway;
-  private Relays relays;
+  private SessionRequests requests;
 
   /** A session for a client that has just connected; made on the connection's event loop. */
   public ClientSession(SessionServices services, ClientLink link) {
@@ -170,6 +169,54 @@ public final class ClientSession {
     }
   }
 
+  // For adapters of foreign wire protocols (PeerJS), which read the client's frames themselves and
+  // hand the session what they mean: the same login, limits and relays as a native client's.
+
+  /**
+   * A login that an adapter read from its own handshake (a PeerJS connection's query), with a name
+   * the adapter's authenticator checks and maps; answered through the link like a native login
+   * ({@code login-ok}, or an error frame).
+   */
+  public void logIn(ClientMessage.Login login) {
+    owner.check();
+    try {
+      handle(login);
+    } catch (ProtocolException refused) {
+      errors.refuse(refused);
+    }
+  }
+
+  /**
+   * A frame of a foreign wire protocol, before its adapter reads it: charged to the client's
+   * message budget and held to the size limit, like a native frame. Returns whether the adapter may
+   * go on with it; one too large has been counted and answered with {@code message-too-large}.
+   */
+  public boolean admit(String text) {
+    owner.check();
+    reads.charge();
+    try {
+      limits.check(text);
+      return true;
+    } catch (ProtocolException refused) {
+      errors.refuse(refused);
+      return false;
+    }
+  }
+
+  /**
+   * Relays a frame that an adapter built for its target (see {@link Relays#toUser(String, String,
+   * String)}), in order with the client's other messages; the adapter answers its client itself.
+   * Completes on the connection's event loop once the frame is written to the target's connection,
+   * or fails with a {@link Refusal}: not-logged-in before the login is done.
+   */
+  public Future<Void> relay(String type, String target, String frame) {
+    owner.check();
+    if (state != State.LOGGED_IN) {
+      return Future.failedFuture(new Refusal(ErrorCode.NOT_LOGGED_IN));
+    }
+    return requests.relay(type, target, frame);
+  }
+
   private void handle(ClientMessage message) throws ProtocolException {
     if (state != State.LOGGED_IN) {
       if (message instanceof ClientMessage.Login login && state == State.AWAITING_LOGIN) {
@@ -178,72 +225,14 @@ public final class ClientSession {
       }
       throw new ProtocolException(ErrorCode.NOT_LOGGED_IN, message.id());
     }
-    if (message instanceof ClientMessage.Relay relay) {
-      answer(
-          relays.toUser(relay),
-          relay.id(),
-          relay.target(),
-          delivered -> ServerMessages.ack(relay.id()));
-    } else if (message instanceof ClientMessage.RoomRelay relay) {
-      answer(
-          relays.toRoom(relay),
-          relay.id(),
-          null,
-          delivered -> ServerMessages.ack(relay.id(), delivered));
-    } else if (message instanceof ClientMessage.Join join) {
-      inRoom(services.rooms().join(asMember(session), join.room(), join.id()), join, true);
-    } else if (message instanceof ClientMessage.Leave leave) {
-      inRoom(services.rooms().leave(asMember(session), leave.room(), leave.id()), leave, false);
-    } else if (message instanceof ClientMessage.IceServers ask) {
-      send(ServerMessages.iceServers(services.iceServers().forUser(session.name()), ask.id()));
-    } else if (message instanceof ClientMessage.Token token) {
+    if (message instanceof ClientMessage.Token token) {
       refreshToken(token);
     } else if (message instanceof ClientMessage.Logout) {
       session.endingBecause("logout");
       link.close(NORMAL_CLOSURE, "logout");
-    } else {
+    } else if (!requests.handle(message)) {
       throw new ProtocolException(ErrorCode.ALREADY_LOGGED_IN, message.id());
     }
-  }
-
-  /** Answers a relay once its result is in: an ack when it has an id, an error in any case. */
-  private <T> void answer(Future<T> result, Object id, String target, Function<T, String> ack) {
-    goingAway.accepted();
-    owner
-        .adopt(result)
-        .onComplete(
-            delivered -> {
-              if (id != null) {
-                metrics.acked();
-                send(ack.apply(delivered));
-              }
-              goingAway.answered();
-            },
-            failed -> {
-              errors.refuse(failed, id, target);
-              goingAway.answered();
-            });
-  }
-
-  /** A join or leave: refused on failure, and kept in the session's presence for a resume. */
-  private void inRoom(Future<Void> done, ClientMessage message, boolean in) {
-    String room =
-        message instanceof ClientMessage.Join join
-            ? join.room()
-            : ((ClientMessage.Leave) message).room();
-    Session member = session;
-    owner
-        .adopt(done)
-        .onComplete(
-            joined -> {
-              if (services.departures().resumable()) {
-                services.router().noteRoom(member, room, in);
-              }
-            },
-            failed -> {
-              metrics.rejected(ClientErrors.codeOf(failed));
-              errors.refuse(failed, message.id(), null);
-            });
   }
 
   private void login(ClientMessage.Login login) {
@@ -271,17 +260,25 @@ public final class ClientSession {
   }
 
   private void claim(ClientMessage.Login login, Identity identity) {
-    String resumeToken = services.departures().resumable() ? ResumeTokens.fresh() : null;
+    // A login that owns its name (a PeerJS id) cannot be resumed: its protocol has no way to.
+    String resumeToken =
+        services.departures().resumable() && identity.ownerKey() == null
+            ? ResumeTokens.fresh()
+            : null;
     Session candidate =
         new Session(
             identity.name(),
-            UUID.randomUUID().toString(),
+            SessionOwners.newSessionId(identity.ownerKey()),
             new LinkOutbound(link),
             owner,
             services.config().limits().maxQueuedBytes(),
             resumeToken == null ? "" : ResumeTokens.key(identity.name(), resumeToken));
     session = candidate;
-    claim = owner.adopt(Arrivals.arrive(services, candidate, login.resume()));
+    claim =
+        owner.adopt(
+            identity.ownerKey() == null
+                ? Arrivals.arrive(services, candidate, login.resume())
+                : services.router().claimOwned(candidate, identity.ownerKey()));
     claim.onComplete(
         arrived -> {
           if (state == State.CLOSED || candidate.isEnded()) {
@@ -289,7 +286,13 @@ public final class ClientSession {
             // session-replaced.
             return;
           }
-          if (arrived.failed()) {
+          if (arrived.cause() instanceof Refusal taken) {
+            // Held by another owner's login (PeerJS's ID-TAKEN).
+            services.metrics().loginFailed(taken.code());
+            state = State.AWAITING_LOGIN;
+            session = null;
+            errors.refuse(taken, login.id(), null);
+          } else if (arrived.failed()) {
             LOG.warn("login of {} failed: presence unavailable", identity.name(), arrived.cause());
             services.metrics().loginFailed(ErrorCode.SERVER_UNAVAILABLE);
             state = State.AWAITING_LOGIN;
@@ -316,7 +319,9 @@ public final class ClientSession {
     state = State.LOGGED_IN;
     vertx.cancelTimer(loginTimer);
     tokens.expireAt(identity);
-    relays = services.router().relaysFor(candidate);
+    requests =
+        new SessionRequests(
+            services, candidate, services.router().relaysFor(candidate), owner, errors, goingAway);
     services.metrics().loggedIn();
     JsonObject ok = Arrivals.loginOk(services, login, candidate, resumeToken, resumed);
     if (resumed == null) {
@@ -355,10 +360,6 @@ public final class ClientSession {
               metrics.rejected(ClientErrors.codeOf(refused));
               errors.refuse(refused, token.id(), null);
             });
-  }
-
-  private static RoomMember asMember(Session session) {
-    return new RoomMember(session.name(), session.id());
   }
 
   private void onLoginTimeout() {

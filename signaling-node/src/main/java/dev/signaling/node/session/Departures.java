@@ -74,7 +74,10 @@ public final class Departures {
       claim.onComplete(settled -> router.unregister(session));
       return;
     }
-    if (resume.enabled() && !reason.equals("logout") && !reason.equals("replaced")) {
+    if (resume.enabled()
+        && !session.resumeKey().isEmpty()
+        && !reason.equals("logout")
+        && !reason.equals("replaced")) {
       session.markAway();
       rooms.detach(member);
       claim.onComplete(

@@ -34,7 +34,8 @@ public final class SessionMetrics {
           ErrorCode.LOGIN_TIMEOUT,
           ErrorCode.SERVER_UNAVAILABLE,
           ErrorCode.UNAUTHORIZED,
-          ErrorCode.TOKEN_EXPIRED
+          ErrorCode.TOKEN_EXPIRED,
+          ErrorCode.NAME_TAKEN
         }) {
       loginFailures.put(
           reason,

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
 
 /**
  * Terminates HTTP and WebSockets. Deployed once per event loop; the instances share one port and
@@ -18,13 +19,24 @@ public final class HttpVerticle extends VerticleBase {
 
   private final TransportServices services;
   private final int port;
+  private final List<Endpoint> endpoints;
+  private final UpgradeAdmission admission;
 
   /**
    * @param port the port to bind, the same for every instance of the node
    */
   public HttpVerticle(TransportServices services, int port) {
+    this(services, port, List.of());
+  }
+
+  /**
+   * @param endpoints other protocols' routes, mounted ahead of the web app's files
+   */
+  public HttpVerticle(TransportServices services, int port, List<Endpoint> endpoints) {
     this.services = services;
     this.port = port;
+    this.endpoints = List.copyOf(endpoints);
+    this.admission = new UpgradeAdmission(services);
   }
 
   @Override
@@ -34,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
     if (services.sessions().config().managementPort() == 0) {
       ManagementRoutes.mount(routes, services.health(), services.registry());
     }
+    endpoints.forEach(endpoint -> endpoint.mount(vertx, routes));
     // The web app: static files from the jar, nothing from anywhere else.
     routes.route().handler(WebAppHeaders::apply);
     routes
@@ -74,26 +87,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void upgrade(RoutingContext context) {
-    if (services.health().isDraining()) {
-      // Shutting down: the client should connect to another node.
-      context.response().setStatusCode(503).putHeader("Retry-After", "1").end("draining");
+    if (!admission.admit(context)) {
       return;
     }
     var request = context.request();
-    if (!services.origins().allows(request.getHeader("Origin"), request.getHeader("Host"))) {
-      context.response().setStatusCode(403).end("origin not allowed");
-      return;
-    }
     String address = request.remoteAddress().hostAddress();
-    if (services.connections().from(address)
-        >= services.sessions().config().limits().maxConnectionsPerIp()) {
-      context
-          .response()
-          .setStatusCode(429)
-          .putHeader("Retry-After", "10")
-          .end("too many connections");
-      return;
-    }
     // On failure (a plain GET, a bad handshake) toWebSocket has already answered the request.
     request
         .toWebSocket()

@@ -21,12 +21,13 @@ public final class OpenConnections {
         .register(registry);
   }
 
-  void opened(ClientSession connection, String address) {
+  /** A connection of any protocol opened: it counts against its address and is drained. */
+  public void opened(ClientSession connection, String address) {
     open.add(connection);
     perAddress.computeIfAbsent(address, key -> new AtomicInteger()).incrementAndGet();
   }
 
-  void closed(ClientSession connection, String address) {
+  public void closed(ClientSession connection, String address) {
     if (open.remove(connection)) {
       perAddress.computeIfPresent(
           address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);

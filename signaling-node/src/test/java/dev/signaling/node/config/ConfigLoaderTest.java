@@ -27,6 +27,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thePeerJsEndpointIsOnWithThePeerJsServersDefaults() {
+    PeerJs peerJs = ConfigLoader.load(Map.of(), new String[0]).peerJs();
+
+    assertThat(peerJs)
+        .isEqualTo(
+            new PeerJs(true, "peerjs", Duration.ofSeconds(5), Duration.ofSeconds(60), false, 5000));
+    assertThat(
+            ConfigLoader.load(
+                    Map.of("PEERJS_ENABLED", "false"), new String[] {"--peerjs-key", "myapp"})
+                .peerJs())
+        .extracting(PeerJs::enabled, PeerJs::key)
+        .containsExactly(false, "myapp");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("PEERJS_DISCOVERY", "yes"), new String[0]))
+        .hasMessageContaining("PEERJS_DISCOVERY (--peerjs-discovery) must be true or false");
+  }
+
+  @Test
   void verticleInstancesFollowTheEventLoopsUnlessSet() {
     assertThat(ConfigLoader.load(Map.of("EVENT_LOOPS", "3"), new String[0]).verticleInstances())
         .isEqualTo(3);

@@ -62,6 +62,47 @@ abstract class PresenceContractTest {
   }
 
   @Test
+  void anOwnedClaimTakesAFreeNameOrItsOwnersButNeverAnotherOwners() {
+    String name = name();
+    PresenceEntry first = new PresenceEntry("node-a", SessionOwners.newSessionId("key1"));
+    PresenceEntry again = new PresenceEntry("node-b", SessionOwners.newSessionId("key1"));
+    PresenceEntry other = new PresenceEntry("node-b", SessionOwners.newSessionId("key2"));
+
+    assertThat(await(presence().claimOwned(name, first, "key1"))).isNull();
+    assertThat(await(otherNodesPresence().claimOwned(name, other, "key2"))).isEqualTo(first);
+    assertThat(await(presence().lookup(name))).isEqualTo(first);
+    assertThat(await(otherNodesPresence().claimOwned(name, again, "key1"))).isEqualTo(first);
+    assertThat(await(presence().lookup(name))).isEqualTo(again);
+
+    await(presence().release(name, again.session()));
+    assertThat(await(otherNodesPresence().claimOwned(name, other, "key2"))).isNull();
+    assertThat(await(presence().lookup(name))).isEqualTo(other);
+  }
+
+  @Test
+  void anOwnedClaimNeverTakesANameHeldByALoginWithoutOwner() {
+    String name = name();
+    PresenceEntry plain = new PresenceEntry("node-a", "s1");
+    await(presence().claim(name, plain, ""));
+
+    PresenceEntry owned = new PresenceEntry("node-b", SessionOwners.newSessionId("s1"));
+    assertThat(await(otherNodesPresence().claimOwned(name, owned, "s1"))).isEqualTo(plain);
+    assertThat(await(presence().lookup(name))).isEqualTo(plain);
+  }
+
+  @Test
+  void namesAreListedByPrefix() {
+    String prefix = "list-" + UUID.randomUUID() + ":";
+    await(presence().claim(prefix + "a", new PresenceEntry("node-a", "s1"), ""));
+    await(otherNodesPresence().claim(prefix + "b_%", new PresenceEntry("node-b", "s2"), ""));
+    await(presence().claim("other-" + UUID.randomUUID(), new PresenceEntry("node-a", "s3"), ""));
+
+    assertThat(await(otherNodesPresence().namesStartingWith(prefix, 100)))
+        .containsExactlyInAnyOrder(prefix + "a", prefix + "b_%");
+    assertThat(await(presence().namesStartingWith(prefix, 1))).hasSize(1);
+  }
+
+  @Test
   void anUnknownNameIsNotOnline() {
     assertThat(await(presence().lookup(name()))).isNull();
   }

@@ -7,6 +7,7 @@ import dev.signaling.node.presence.PresenceReassertion;
 import dev.signaling.node.presence.PresenceRecord;
 import dev.signaling.node.presence.PresenceRules;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -33,6 +34,16 @@ public final class FailingPresence implements Presence {
   @Override
   public Future<PresenceRecord> claim(String name, PresenceEntry entry, String resumeKey) {
     return claimsFail ? noAnswer() : real.claim(name, entry, resumeKey);
+  }
+
+  @Override
+  public Future<PresenceEntry> claimOwned(String name, PresenceEntry entry, String ownerKey) {
+    return claimsFail ? noAnswer() : real.claimOwned(name, entry, ownerKey);
+  }
+
+  @Override
+  public Future<List<String>> namesStartingWith(String prefix, int limit) {
+    return lookupsFail ? noAnswer() : real.namesStartingWith(prefix, limit);
   }
 
   @Override
