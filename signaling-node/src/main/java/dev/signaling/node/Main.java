@@ -15,6 +15,12 @@ import sun.misc.Signal;
  * flags, and drains it on SIGTERM or SIGINT. A second signal while draining exits at once.
  */
 public final class Main {
+  /**
+   * What stopping may take after the drain window and the last answers: the last closes, handing
+   * the users over to the cluster (away, or removed) and leaving it, all under load.
+   */
+  private static final long STOP_SECONDS = 10;
+
   /** Exit status when a second signal cuts the drain short. */
   private static final int FORCED_EXIT = 130;
 
@@ -57,7 +63,12 @@ public final class Main {
       Runtime.getRuntime().halt(FORCED_EXIT);
     }
     log.info("SIG{} received: draining", signal.getName());
-    long limitSeconds = node.config().drainWindow().toSeconds() + 5;
+    // The window, then the answers still due to clients sent last (up to DELIVERY_TIMEOUT_MS), then
+    // leaving the cluster.
+    long limitSeconds =
+        node.config().drainWindow().toSeconds()
+            + (node.config().deliveryTimeout().toMillis() + 999) / 1000
+            + STOP_SECONDS;
     Thread drain =
         new Thread(
             () -> {

@@ -82,7 +82,11 @@ public final class SignalingNode {
     return ClusterBootstrap.start(config, registry)
         .compose(
             runtime ->
-                wire(config, runtime, decorate.apply(SharedState.pick(runtime, config)), registry)
+                // Hazelcast's proxies are made by blocking calls, which may wait for the cluster.
+                runtime
+                    .vertx()
+                    .executeBlocking(() -> decorate.apply(SharedState.pick(runtime, config)), false)
+                    .compose(state -> wire(config, runtime, state, registry))
                     .onFailure(failed -> runtime.vertx().close()));
   }
 
@@ -169,7 +173,7 @@ public final class SignalingNode {
                   "sending {} connections away: their sessions were dropped with this side of the split",
                   connections.size());
               upkeep.setAsideSessionsOpenNow();
-              Drain.run(vertx, connections, Duration.ofSeconds(1));
+              Drain.run(vertx, connections, Duration.ofSeconds(1), config.deliveryTimeout());
             });
 
     // The PeerJS server protocol, next to the native one: an adapter onto the same session core.
@@ -249,7 +253,8 @@ public final class SignalingNode {
         "draining: sending {} connections away over {} s",
         services.connections().size(),
         window.toSeconds());
-    return Drain.run(vertx(), services.connections(), window).eventually(this::close);
+    return Drain.run(vertx(), services.connections(), window, config().deliveryTimeout())
+        .eventually(this::close);
   }
 
   /**

@@ -22,15 +22,23 @@ public final class Drain {
   /** Reconnect delays are spread up to this much. */
   private static final long MAX_RECONNECT_AFTER_MS = 1000;
 
-  /** How long closes may take to complete after the last batch before the node stops anyway. */
+  /**
+   * How long closes may take to complete, beyond the answers still due, after the last batch before
+   * the node stops anyway.
+   */
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private Drain() {}
 
   /**
    * Completes once every connection open now has been sent away and closed (or the grace ran out).
+   *
+   * @param answersDue how long a connection sent away may wait for the answers to what its client
+   *     sent last before it closes ({@code DELIVERY_TIMEOUT_MS}): stopping sooner would cut those
+   *     connections with a plain close instead of 1001
    */
-  public static Future<Void> run(Vertx vertx, OpenConnections connections, Duration window) {
+  public static Future<Void> run(
+      Vertx vertx, OpenConnections connections, Duration window, Duration answersDue) {
     List<ClientSession> all = connections.snapshot();
     if (all.isEmpty()) {
       return Future.succeededFuture();
@@ -54,7 +62,7 @@ public final class Drain {
                           ThreadLocalRandom.current().nextLong(MAX_RECONNECT_AFTER_MS))));
     }
     Promise<Void> closed = Promise.promise();
-    long deadline = System.nanoTime() + window.plus(CLOSE_GRACE).toNanos();
+    long deadline = System.nanoTime() + window.plus(answersDue).plus(CLOSE_GRACE).toNanos();
     vertx.setPeriodic(
         window.toMillis() / batches + 1,
         BATCH_INTERVAL.toMillis(),

@@ -280,14 +280,16 @@ class KubernetesManifestsTest {
     long preStop =
         preStopSleepSeconds(
             container.getLifecycle() == null ? null : container.getLifecycle().getPreStop());
-    // Main exits at the latest 5 s after the drain window; a preStop hook delays SIGTERM by its own
-    // length.
-    long needed = preStop + config.drainWindow().toSeconds() + 5;
+    // Main exits at the latest DELIVERY_TIMEOUT_MS + 10 s after the drain window; a preStop hook
+    // delays SIGTERM by its own length.
+    long answers = (config.deliveryTimeout().toMillis() + 999) / 1000;
+    long needed = preStop + config.drainWindow().toSeconds() + answers + 10;
 
     assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
         .as(
-            "terminationGracePeriodSeconds >= preStop (%d s) + DRAIN_SECONDS (%d s) + 5 s",
-            preStop, config.drainWindow().toSeconds())
+            "terminationGracePeriodSeconds >= preStop (%d s) + DRAIN_SECONDS (%d s)"
+                + " + DELIVERY_TIMEOUT_MS (%d s) + 10 s",
+            preStop, config.drainWindow().toSeconds(), answers)
         .isNotNull()
         .isGreaterThanOrEqualTo(needed);
   }

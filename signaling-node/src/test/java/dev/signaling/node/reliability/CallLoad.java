@@ -90,6 +90,11 @@ final class CallLoad {
     final AtomicInteger burstLeft = new AtomicInteger();
     final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     final AtomicInteger logins = new AtomicInteger();
+
+    /** Logins that resumed the user's session. */
+    final AtomicInteger resumes = new AtomicInteger();
+
+    volatile String resumeToken;
     final AtomicInteger goAways = new AtomicInteger();
     final List<Integer> closeCodes = Collections.synchronizedList(new ArrayList<>());
     final List<List<String>> joinedLists = Collections.synchronizedList(new ArrayList<>());
@@ -163,6 +168,7 @@ final class CallLoad {
 
   private volatile long dropBackoffMaxMs = 700;
   private final Duration reconnectDeadline;
+  private volatile boolean resuming;
   private final AtomicInteger reconnectFailures = new AtomicInteger();
   private final AtomicInteger relayedErrorsWithoutRef = new AtomicInteger();
   private final AtomicInteger peerLeftNotices = new AtomicInteger();
@@ -356,7 +362,22 @@ final class CallLoad {
   Future<Void> leaveForGood(User user) {
     user.abandoned = true;
     SignalingClient client = user.client;
+    if (resuming) {
+      // A client that closes without a logout could come back within the window: leaving is a
+      // logout.
+      client.send(new JsonObject().put("type", "logout"));
+      return client.closeFuture().mapEmpty();
+    }
     return client.close().compose(closed -> client.closeFuture().mapEmpty());
+  }
+
+  /**
+   * Clients resume their session with the token of their last {@code login-ok} whenever they
+   * reconnect, instead of logging in afresh.
+   */
+  CallLoad resuming() {
+    this.resuming = true;
+    return this;
   }
 
   private Future<Void> connect(User user, Endpoint endpoint) {
@@ -375,8 +396,12 @@ final class CallLoad {
                               closed.succeeded() && closed.result() != null
                                   ? closed.result()
                                   : 1006));
-              return client
-                  .login(user.name)
+              String token = user.resumeToken;
+              Future<JsonObject> login =
+                  resuming && token != null
+                      ? client.resume(user.name, token)
+                      : client.login(user.name);
+              return login
                   .onFailure(failed -> client.close())
                   .compose(
                       ok -> {
@@ -385,6 +410,10 @@ final class CallLoad {
                           user.client = client;
                           user.endpoint = endpoint;
                           user.nodeId = ok.getString("node");
+                          user.resumeToken = ok.getString("resume");
+                          if (ok.getBoolean("resumed", false)) {
+                            user.resumes.incrementAndGet();
+                          }
                           user.goAwayAfterMs = -1;
                           user.lastLoginAt = System.nanoTime();
                           user.online = true;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,6 +144,15 @@ final class Checks {
    */
   static boolean roomsMatch(
       SignalingNode node, CallLoad load, Set<User> away, Set<String> liveNodes) {
+    return roomsMismatch(node, load, away, liveNodes) == null;
+  }
+
+  /**
+   * How the rooms differ from what the clients say (every online user in its room, each member
+   * entry that of a live node and the one presence holds), or {@code null} when they do not.
+   */
+  static String roomsMismatch(
+      SignalingNode node, CallLoad load, Set<User> away, Set<String> liveNodes) {
     Map<String, Set<String>> expected = new TreeMap<>();
     for (User user : load.users()) {
       Set<String> members = expected.computeIfAbsent(user.room, room -> new HashSet<>());
@@ -155,16 +165,26 @@ final class Checks {
     for (Map.Entry<String, Set<String>> room : expected.entrySet()) {
       RoomState state = TestCluster.await(node.rooms().get(room.getKey()));
       if (!state.members().keySet().equals(room.getValue())) {
-        return false;
+        return room.getKey()
+            + " holds "
+            + new TreeSet<>(state.members().keySet())
+            + ", expected "
+            + new TreeSet<>(room.getValue());
       }
       for (Map.Entry<String, PresenceEntry> member : state.members().entrySet()) {
         if (!liveNodes.contains(member.getValue().node())
             || !member.getValue().equals(presence.get(member.getKey()))) {
-          return false;
+          return room.getKey()
+              + "'s member "
+              + member.getKey()
+              + " is "
+              + member.getValue()
+              + ", presence says "
+              + presence.get(member.getKey());
         }
       }
     }
-    return true;
+    return null;
   }
 
   /**

@@ -8,6 +8,7 @@ import static dev.signaling.node.reliability.Checks.members;
 import static dev.signaling.node.reliability.Checks.millis;
 import static dev.signaling.node.reliability.Checks.names;
 import static dev.signaling.node.reliability.Checks.roomsMatch;
+import static dev.signaling.node.reliability.Checks.roomsMismatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.client.SignalingClient;
@@ -128,10 +129,11 @@ class FreezeUnderLoadIT {
         long slowest =
             unavailableAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         Set<User> away = new HashSet<>(onB);
+        String[] mismatch = {null};
         Poll.until(
-            () -> roomsMatch(inProcess, load, away, liveNodes),
+            () -> (mismatch[0] = roomsMismatch(inProcess, load, away, liveNodes)) == null,
             Duration.ofSeconds(10),
-            "the survivors' rooms hold no member of the frozen node");
+            () -> "the survivors' rooms hold no member of the frozen node: " + mismatch[0]);
         Poll.until(
             () -> joinAnswersMatch(load, away, user -> !away.contains(user), true),
             Duration.ofSeconds(10),

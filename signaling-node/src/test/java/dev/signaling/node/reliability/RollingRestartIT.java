@@ -39,10 +39,28 @@ class RollingRestartIT {
   private static final int USERS = 150;
   private static final int ROOM_SIZE = 10;
   private static final int DRAIN_SECONDS = 3;
+
+  /** The nodes' default DELIVERY_TIMEOUT_MS. */
+  private static final int DELIVERY_TIMEOUT_SECONDS = 3;
+
   private static final long SLOP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   @Test
   void aRollingRestartUnderLoadLosesAndDuplicatesNothing() throws Exception {
+    run(false);
+  }
+
+  /**
+   * The same with clients that resume their session: a message to a user being sent away is held
+   * for it, not refused, so nobody who comes back is ever unavailable.
+   */
+  @Test
+  void withClientsThatResumeNobodyWhoComesBackIsEverUnavailable() throws Exception {
+    run(true);
+  }
+
+  private void run(boolean resume) throws Exception {
+    String mode = resume ? "rolling restart with resume" : "rolling restart";
     long testStart = System.nanoTime();
     String clusterName = "rolling-" + UUID.randomUUID();
     int clusterBase = NodeProcess.freePortRange(30);
@@ -58,7 +76,7 @@ class RollingRestartIT {
     CallLoad load = null;
     try {
       for (int i = 0; i < 3; i++) {
-        nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 1);
+        nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 1, resume);
         everyProcess.add(nodes[i]);
       }
       awaitAllReady(nodes, Duration.ofSeconds(90));
@@ -89,6 +107,9 @@ class RollingRestartIT {
               150,
               450,
               Duration.ofSeconds(40));
+      if (resume) {
+        load.resuming();
+      }
       CallLoad running = load;
       load.connectAll(50, Duration.ofSeconds(30));
       load.startSending();
@@ -112,7 +133,10 @@ class RollingRestartIT {
         onNode.forEach(user -> goAwaysBefore.put(user, user.goAways.get()));
         long terminated = System.nanoTime();
         nodes[i].terminate();
-        OptionalInt exit = nodes[i].awaitExit(Duration.ofSeconds(DRAIN_SECONDS + 5 + 2));
+        OptionalInt exit =
+            nodes[i].awaitExit(
+                // The node's own limit (drain, answers due, leaving), and a margin.
+                Duration.ofSeconds(DRAIN_SECONDS + DELIVERY_TIMEOUT_SECONDS + 10 + 2));
         long exitedMs = millis(System.nanoTime() - terminated);
         assertThat(exit)
             .as("node " + i + " exits 0 after its drain; see " + nodes[i].log())
@@ -123,7 +147,7 @@ class RollingRestartIT {
               .isGreaterThan(goAwaysBefore.get(user));
           assertThat(user.closeCodes).as(user.name + "'s close status").contains(1001);
         }
-        nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 2);
+        nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 2, resume);
         everyProcess.add(nodes[i]);
         awaitAllReady(nodes, Duration.ofSeconds(60));
         long readyMs = millis(System.nanoTime() - terminated);
@@ -143,7 +167,7 @@ class RollingRestartIT {
                 + " ms");
       }
       Measurements.record(
-          "rolling restart (DRAIN_SECONDS=" + DRAIN_SECONDS + "): " + String.join("; ", restarts));
+          mode + " (DRAIN_SECONDS=" + DRAIN_SECONDS + "): " + String.join("; ", restarts));
 
       awaitBursts(
           load.users().stream().filter(user -> !user.abandoned).toList(),
@@ -208,6 +232,11 @@ class RollingRestartIT {
                           .offlineDuring(
                               message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS))
               .count();
+      long unavailableWhoCameBack =
+          ledger.all().stream()
+              .filter(message -> Ledger.PEER_UNAVAILABLE.equals(message.outcome))
+              .filter(message -> !running.user(message.to).abandoned)
+              .count();
       List<Long> reconnectMs = new ArrayList<>();
       for (User user : load.users()) {
         for (long[] interval : user.offlineIntervals()) {
@@ -217,7 +246,7 @@ class RollingRestartIT {
         }
       }
       long durationMs = millis(System.nanoTime() - testStart);
-      Measurements.record("rolling restart: all messages: " + all);
+      Measurements.record(mode + ": all messages: " + all);
       Measurements.record(
           "rolling restart: between users both connected from send to answer: " + betweenConnected);
       Measurements.record(
@@ -234,6 +263,10 @@ class RollingRestartIT {
               + " ms); "
               + "peer-unavailable while the target was online: "
               + falseUnavailable
+              + "; peer-unavailable to users who came back: "
+              + unavailableWhoCameBack
+              + "; sessions resumed: "
+              + load.users().stream().mapToInt(user -> user.resumes.get()).sum()
               + "; reconnect failures: "
               + load.reconnectFailures()
               + "; test took "
@@ -261,10 +294,21 @@ class RollingRestartIT {
           .assertThat(all.otherErrors.keySet())
           .as("errors other than peer-unavailable, delivery-failed and server-unavailable")
           .isSubsetOf("server-unavailable");
-      softly
-          .assertThat(all.peerUnavailable)
-          .as("messages to users in the middle of a reconnect refused")
-          .isPositive();
+      if (resume) {
+        softly
+            .assertThat(unavailableWhoCameBack)
+            .as("peer-unavailable for a user who came back: held for it instead")
+            .isZero();
+        softly
+            .assertThat(load.users().stream().mapToInt(user -> user.resumes.get()).sum())
+            .as("sessions resumed")
+            .isPositive();
+      } else {
+        softly
+            .assertThat(all.peerUnavailable)
+            .as("messages to users in the middle of a reconnect refused")
+            .isPositive();
+      }
       softly.assertThat(falseUnavailable).as("peer-unavailable for a user who was online").isZero();
       softly.assertThat(load.reconnectFailures()).isZero();
       softly
@@ -275,15 +319,25 @@ class RollingRestartIT {
           .isZero();
       // A client that leaves closes its own connection (1000) and cannot expect answers; a client
       // sent away (1001) did nothing wrong, and every message it sent must be answered before the
-      // node closes it.
-      softly
-          .assertThat(all.senderClosed.getOrDefault(1001, 0))
-          .as(
-              "messages left without ack or error because the node sent their sender away (1001) with the "
-                  + "answer still due; the target received "
-                  + all.senderClosedReceived.getOrDefault(1001, 0)
-                  + " of them")
-          .isZero();
+      // node closes it. With resume, an answer that waits for a target's resume may come after the
+      // sender itself was sent away; the message must have arrived all the same.
+      int unansweredSentAway = all.senderClosed.getOrDefault(1001, 0);
+      int receivedSentAway = all.senderClosedReceived.getOrDefault(1001, 0);
+      if (resume) {
+        softly
+            .assertThat(receivedSentAway)
+            .as("messages whose sender was sent away before their answer came, all received")
+            .isEqualTo(unansweredSentAway);
+      } else {
+        softly
+            .assertThat(unansweredSentAway)
+            .as(
+                "messages left without ack or error because the node sent their sender away (1001)"
+                    + " with the answer still due; the target received "
+                    + receivedSentAway
+                    + " of them")
+            .isZero();
+      }
       softly.assertAll();
     } finally {
       if (load != null) {
@@ -297,7 +351,13 @@ class RollingRestartIT {
   }
 
   private static NodeProcess start(
-      String clusterName, String members, int clusterPort, int httpPort, int index, int generation)
+      String clusterName,
+      String members,
+      int clusterPort,
+      int httpPort,
+      int index,
+      int generation,
+      boolean resume)
       throws IOException {
     return NodeProcess.start(
         "rolling-n" + index + "-" + generation,
@@ -312,7 +372,9 @@ class RollingRestartIT {
             "CLUSTER_MEMBERS",
             members,
             "DRAIN_SECONDS",
-            Integer.toString(DRAIN_SECONDS)));
+            Integer.toString(DRAIN_SECONDS),
+            "RESUME_SECONDS",
+            resume ? "30" : "0"));
   }
 
   /**
