@@ -276,7 +276,7 @@ public final class ClientSession {
             vertx.cancelTimer(loginTimer);
             tokens.expireAt(identity);
             relays = services.router().relaysFor(candidate);
-            services.metrics().loggedIn();
+            services.metrics().loggedIn(link.transport());
             JsonObject ok =
                 ServerMessages.loginOk(candidate.name(), services.router().nodeId())
                     .put("iceServers", services.iceServers().forUser(candidate.name()));
