@@ -120,7 +120,10 @@ public final class ConfigLoader {
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_REASSERT_SECONDS)),
         Duration.ofSeconds(positive(values, Setting.CLUSTER_HEARTBEAT_SECONDS)),
-        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+        Duration.ofSeconds(positive(values, Setting.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)),
+        new HttpTransport(
+            bool(values, Setting.HTTP_TRANSPORT_ENABLED),
+            Duration.ofSeconds(positive(values, Setting.HTTP_SESSION_IDLE_SECONDS))));
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {

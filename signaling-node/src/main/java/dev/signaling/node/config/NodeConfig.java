@@ -38,6 +38,7 @@ import java.util.List;
  *     entries
  * @param heartbeatInterval Hazelcast heartbeat period
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
+ * @param httpTransport the HTTP transport for clients whose WebSockets are blocked
  */
 public record NodeConfig(
     String httpHost,
@@ -68,7 +69,8 @@ public record NodeConfig(
     Duration presenceReconcileInterval,
     Duration presenceReassertInterval,
     Duration heartbeatInterval,
-    Duration maxNoHeartbeat) {
+    Duration maxNoHeartbeat,
+    HttpTransport httpTransport) {
 
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
@@ -120,6 +122,8 @@ public record NodeConfig(
         + maxRoomsPerUser
         + ", maxRoomMembers="
         + maxRoomMembers
+        + ", "
+        + httpTransport
         + "]";
   }
 
