@@ -27,6 +27,7 @@ import dev.signaling.node.transport.HttpVerticle;
 import dev.signaling.node.transport.ManagementVerticle;
 import dev.signaling.node.transport.OpenConnections;
 import dev.signaling.node.transport.TransportServices;
+import dev.signaling.node.transport.http.HttpTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -148,6 +149,17 @@ public final class SignalingNode {
               Drain.run(vertx, connections, Duration.ofSeconds(1));
             });
 
+    HttpTransport httpTransport =
+        config.httpTransport().enabled()
+            ? new HttpTransport(
+                vertx,
+                nodeId,
+                services,
+                HttpVerticle.hardCeiling(config.limits().maxMessageBytes()))
+            : null;
+    HttpVerticle.ExtraRoutes extraRoutes =
+        httpTransport == null ? HttpVerticle.ExtraRoutes.NONE : httpTransport::mount;
+
     int port;
     try {
       port = config.httpPort() != 0 ? config.httpPort() : FreePort.pick(config.httpHost());
@@ -158,22 +170,28 @@ public final class SignalingNode {
         .deployVerticle(new NodeInbox(nodeId, sessions))
         .compose(
             inbox ->
+                httpTransport == null
+                    ? Future.succeededFuture()
+                    : vertx.deployVerticle(httpTransport.inbox()))
+        .compose(
+            inbox ->
                 config.managementPort() == 0
                     ? Future.succeededFuture()
                     : vertx.deployVerticle(new ManagementVerticle(services)))
         .compose(
             management ->
                 vertx.deployVerticle(
-                    () -> new HttpVerticle(services, port),
+                    () -> new HttpVerticle(services, port, extraRoutes),
                     new DeploymentOptions().setInstances(config.verticleInstances())))
         .map(
             deployed -> {
               LOG.info(
-                  "node {} started: WebSocket endpoint ws://{}:{}{} ({} verticle instances){}",
+                  "node {} started: WebSocket endpoint ws://{}:{}{}{} ({} verticle instances){}",
                   nodeId,
                   config.httpHost(),
                   port,
                   HttpVerticle.WEBSOCKET_PATH,
+                  config.httpTransport().enabled() ? ", HTTP transport at /http" : "",
                   config.verticleInstances(),
                   config.managementPort() == 0
                       ? ""

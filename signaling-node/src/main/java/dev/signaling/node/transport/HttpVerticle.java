@@ -2,6 +2,7 @@ package dev.signaling.node.transport;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,19 +13,29 @@ import io.vertx.ext.web.handler.StaticHandler;
  * Vert.x spreads connections over them.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** Routes another transport adds to the server (the HTTP transport's), in every instance. */
+  @FunctionalInterface
+  public interface ExtraRoutes {
+    ExtraRoutes NONE = (vertx, router) -> {};
+
+    void mount(Vertx vertx, Router router);
+  }
+
   public static final String WEBSOCKET_PATH = "/ws";
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
   private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
   private final TransportServices services;
   private final int port;
+  private final ExtraRoutes extraRoutes;
 
   /**
    * @param port the port to bind, the same for every instance of the node
    */
-  public HttpVerticle(TransportServices services, int port) {
+  public HttpVerticle(TransportServices services, int port, ExtraRoutes extraRoutes) {
     this.services = services;
     this.port = port;
+    this.extraRoutes = extraRoutes;
   }
 
   @Override
@@ -34,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
     if (services.sessions().config().managementPort() == 0) {
       ManagementRoutes.mount(routes, services.health(), services.registry());
     }
+    extraRoutes.mount(vertx, routes);
     // The web app: static files from the jar, nothing from anywhere else.
     routes.route().handler(WebAppHeaders::apply);
     routes
@@ -70,7 +82,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private int hardCeiling() {
-    return Math.max(1024 * 1024, services.sessions().config().limits().maxMessageBytes() * 4);
+    return hardCeiling(services.sessions().config().limits().maxMessageBytes());
+  }
+
+  /**
+   * The most a client may send in one piece (a WebSocket message, an HTTP post): far enough above
+   * {@code MAX_MESSAGE_BYTES} that messages between the two get a message-too-large error.
+   */
+  public static int hardCeiling(int maxMessageBytes) {
+    return Math.max(1024 * 1024, maxMessageBytes * 4);
   }
 
   private void upgrade(RoutingContext context) {
