@@ -102,7 +102,7 @@ for i in "${!cluster_ports[@]}"; do
   read -r heap0 rss0 <<< "${before[$i]}"
   read -r heap1 rss1 <<< "${after[$i]}"
   port=${cluster_ports[$i]}
-  conns=$(awk '/^signaling_connections /{printf "%d", $2}' "$out/metrics-$port-peak.txt")
+  conns=$(awk '/^signaling_connections[{ ]/{n += $NF} END {printf "%d", n}' "$out/metrics-$port-peak.txt")
   awk -v p="$port" -v c="$conns" -v h0="$heap0" -v h1="$heap1" -v r0="$rss0" -v r1="$rss1" 'BEGIN {
     printf "node %s: %d connections; heap after GC %.0f -> %.0f MB (%.1f KB per connection); RSS %.0f -> %.0f MB (%.1f KB per connection)\n",
       p, c, h0 / 1e6, h1 / 1e6, (h1 - h0) / c / 1024, r0 / 1e6, r1 / 1e6, (r1 - r0) / c / 1024 }'

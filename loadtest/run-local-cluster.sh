@@ -66,7 +66,7 @@ ports=("${cluster_ports[@]}")
   while true; do
     for port in "${ports[@]}"; do
       sample=$(curl -sf --max-time 4 "http://127.0.0.1:$port/metrics") || continue
-      connections=$(awk '/^signaling_connections /{printf "%d", $2}' <<< "$sample")
+      connections=$(awk '/^signaling_connections[{ ]/{n += $NF} END {printf "%d", n}' <<< "$sample")
       if [ "${connections:-0}" -ge "${peak[$port]:-0}" ]; then
         peak[$port]=${connections:-0}
         printf '%s\n' "$sample" > "$out/metrics-$port-peak.txt"

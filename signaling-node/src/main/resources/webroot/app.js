@@ -10,6 +10,7 @@ import * as ui from './ui.js';
 
 const { $ } = ui;
 const NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+const TRANSPORTS = ['auto', 'websocket', 'http', 'long-poll'];
 
 const session = { client: null, name: null, room: null, users: [] };
 const calls = new Calls(session, renderPeople);
@@ -66,7 +67,7 @@ async function start(name, room) {
   }
   $('join-button').disabled = true;
   const client = new SignalingClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-    { token });
+    { token, transport: transportChoice() });
   session.client = client;
   wire(client);
   try {
@@ -82,17 +83,27 @@ async function start(name, room) {
     session.client = null;
     $('join-button').disabled = false;
     ui.setConnection('offline', 'Offline');
+    ui.setTransport(null);
     ui.showAlert(error instanceof SignalingError && error.code === 'connection-failed'
       ? 'Cannot reach the server. Is it running?' : ui.describe(error));
     return;
   }
   ui.clearAlert();
-  history.replaceState(null, '', `?room=${encodeURIComponent(room)}`);
+  const transport = new URLSearchParams(location.search).get('transport');
+  history.replaceState(null, '',
+    `?room=${encodeURIComponent(room)}${transport ? `&transport=${encodeURIComponent(transport)}` : ''}`);
   ui.showRoom(session.name, room);
   ui.setConnection('online', 'Connected');
 }
 
+// The deployment's choice (config.js), unless the page's address asks for another: ?transport=http.
+function transportChoice() {
+  const asked = new URLSearchParams(location.search).get('transport') || config.transport || 'auto';
+  return TRANSPORTS.includes(asked) ? asked : 'auto';
+}
+
 function wire(client) {
+  client.on('transport', ({ transport }) => ui.setTransport(transport));
   client.on('joined', (frame) => frame.room === session.room && setUsers(frame.users));
   client.on('presence', onPresence);
   client.on('peer-left', onPeerLeft);
@@ -102,6 +113,7 @@ function wire(client) {
       ui.setConnection('reconnecting', 'Reconnecting…');
     } else {
       ui.setConnection('offline', 'Offline');
+      ui.setTransport(null);
     }
     renderPeople();
   });
@@ -141,6 +153,7 @@ function backToSignIn() {
   session.users = [];
   ui.showSignInForm();
   ui.setConnection('offline', 'Offline');
+  ui.setTransport(null);
 }
 
 // ---- people in the room ---------------------------------------------------------------------------------------

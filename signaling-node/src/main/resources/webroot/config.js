@@ -8,4 +8,7 @@ export default {
   // null: sign in by name. Otherwise a URL of the page's own origin that answers GET, with the person's
   // cookies, with a fresh token for them: the token as text/plain, or JSON {"token": "..."}.
   tokenUrl: null,
+  // How the page reaches the node: 'auto' (a WebSocket, and the HTTP transport where WebSockets are
+  // blocked), 'websocket', 'http' or 'long-poll'. A page address with ?transport=... overrides it.
+  transport: 'auto',
 };

@@ -50,6 +50,19 @@ export function setConnection(connectionState, text) {
   $('connection').textContent = text;
 }
 
+const TRANSPORT_NAMES = {
+  websocket: 'WebSocket',
+  'http-stream': 'HTTP streaming',
+  'http-poll': 'HTTP long-polling',
+};
+
+/** What carries the signaling (the client's `transport`), next to the indicator; null hides it. */
+export function setTransport(transport) {
+  $('transport').hidden = !transport;
+  $('transport').dataset.transport = transport || '';
+  $('transport').textContent = transport ? `via ${TRANSPORT_NAMES[transport] || transport}` : '';
+}
+
 export function setIncomingTitle(incoming) {
   document.title = incoming ? 'Incoming call — Rendezvous' : TITLE;
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A small client for the signaling protocol over a Vert.x WebSocket.
+ * A small client for the signaling protocol over a Vert.x WebSocket, or over the node's HTTP
+ * transport ({@link #connectHttp}).
  *
  * <p>Requests ({@link #login}, {@link #request}) complete with the server's answer. Every frame the
  * server sends also lands in an inbox that {@link #await} reads, which suits tests and scripts;
@@ -43,8 +44,7 @@ public final class SignalingClient {
           MessageTypes.LEFT,
           MessageTypes.ICE_SERVERS);
 
-  private final WebSocketClient wsClient;
-  private final WebSocket socket;
+  private final Wire wire;
   private final AtomicLong nextId = new AtomicLong();
   private final Map<Object, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
@@ -55,11 +55,63 @@ public final class SignalingClient {
   private volatile String resumeToken;
   private volatile boolean recording = true;
 
-  private SignalingClient(WebSocketClient wsClient, WebSocket socket) {
-    this.wsClient = wsClient;
-    this.socket = socket;
-    socket.textMessageHandler(this::onFrame);
-    socket.closeHandler(ignored -> onClosed());
+  /** What carries the frames. */
+  private interface Wire {
+    Future<Void> send(String text);
+
+    Future<Void> sendBinary(Buffer bytes);
+
+    Future<Void> close();
+
+    /** The connection has closed: let go of what it held. */
+    void release();
+  }
+
+  private record WebSocketWire(WebSocketClient client, WebSocket socket) implements Wire {
+    @Override
+    public Future<Void> send(String text) {
+      return socket.writeTextMessage(text);
+    }
+
+    @Override
+    public Future<Void> sendBinary(Buffer bytes) {
+      return socket.writeBinaryMessage(bytes);
+    }
+
+    @Override
+    public Future<Void> close() {
+      return socket.close().eventually(client::close);
+    }
+
+    @Override
+    public void release() {
+      client.close();
+    }
+  }
+
+  private record HttpWire(HttpConnection connection) implements Wire {
+    @Override
+    public Future<Void> send(String text) {
+      return connection.send(text);
+    }
+
+    @Override
+    public Future<Void> sendBinary(Buffer bytes) {
+      return Future.failedFuture(
+          new UnsupportedOperationException("the HTTP transport carries text frames only"));
+    }
+
+    @Override
+    public Future<Void> close() {
+      return connection.close();
+    }
+
+    @Override
+    public void release() {}
+  }
+
+  private SignalingClient(Wire wire) {
+    this.wire = wire;
   }
 
   public static Future<SignalingClient> connect(Vertx vertx, String host, int port) {
@@ -74,8 +126,28 @@ public final class SignalingClient {
                 .setMaxFrameSize(1024 * 1024));
     return wsClient
         .connect(options)
-        .map(socket -> new SignalingClient(wsClient, socket))
+        .map(
+            socket -> {
+              SignalingClient client = new SignalingClient(new WebSocketWire(wsClient, socket));
+              socket.textMessageHandler(client::onFrame);
+              socket.closeHandler(ignored -> client.onClosed(socket.closeStatusCode()));
+              return client;
+            })
         .onFailure(ignored -> wsClient.close());
+  }
+
+  /**
+   * A client over the node's HTTP transport, as one whose WebSockets are blocked would connect; the
+   * rest of the API is the same. Binary frames cannot be sent this way.
+   */
+  public static Future<SignalingClient> connectHttp(Vertx vertx, HttpConnection.Options options) {
+    return HttpConnection.open(vertx, options)
+        .map(
+            connection -> {
+              SignalingClient client = new SignalingClient(new HttpWire(connection));
+              connection.start(client::onFrame, client::onClosed);
+              return client;
+            });
   }
 
   /** Logs in; completes with the {@code login-ok} frame, or fails with the server's error. */
@@ -131,17 +203,20 @@ public final class SignalingClient {
 
   /** Sends a frame without waiting for an answer; the server sends back only errors. */
   public Future<Void> send(JsonObject message) {
-    return socket.writeTextMessage(message.encode());
+    return wire.send(message.encode());
   }
 
-  /** Sends raw text, for tests of what the server does with malformed frames. */
+  /**
+   * Sends raw text, for tests of what the server does with malformed frames. Over HTTP, each line
+   * is a frame of its own.
+   */
   public Future<Void> sendText(String text) {
-    return socket.writeTextMessage(text);
+    return wire.send(text);
   }
 
   /** Sends a binary frame, which the protocol refuses; for tests of exactly that. */
   public Future<Void> sendBinary(byte[] bytes) {
-    return socket.writeBinaryMessage(Buffer.buffer(bytes));
+    return wire.sendBinary(Buffer.buffer(bytes));
   }
 
   /**
@@ -158,8 +233,7 @@ public final class SignalingClient {
     Promise<JsonObject> answer = Promise.promise();
     pending.put(id, answer);
     Object key = id;
-    socket
-        .writeTextMessage(message.encode())
+    wire.send(message.encode())
         .onFailure(
             failure -> {
               if (pending.remove(key) != null) {
@@ -240,7 +314,7 @@ public final class SignalingClient {
   }
 
   public Future<Void> close() {
-    return socket.close().eventually(wsClient::close);
+    return wire.close();
   }
 
   private void onFrame(String text) {
@@ -275,8 +349,7 @@ public final class SignalingClient {
     }
   }
 
-  private void onClosed() {
-    Short status = socket.closeStatusCode();
+  private void onClosed(Short status) {
     closed.tryComplete(status);
     SignalingException gone =
         new SignalingException(
@@ -288,6 +361,6 @@ public final class SignalingClient {
                     "The connection closed with status " + status + " before an answer came."));
     pending.values().forEach(answer -> answer.tryFail(gone));
     pending.clear();
-    wsClient.close();
+    wire.release();
   }
 }

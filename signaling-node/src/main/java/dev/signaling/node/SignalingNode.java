@@ -33,6 +33,7 @@ import dev.signaling.node.transport.HttpVerticle;
 import dev.signaling.node.transport.ManagementVerticle;
 import dev.signaling.node.transport.OpenConnections;
 import dev.signaling.node.transport.TransportServices;
+import dev.signaling.node.transport.http.HttpTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -176,11 +178,24 @@ public final class SignalingNode {
               Drain.run(vertx, connections, Duration.ofSeconds(1), config.deliveryTimeout());
             });
 
-    // The PeerJS server protocol, next to the native one: an adapter onto the same session core.
-    List<Endpoint> endpoints =
-        config.peerJs().enabled()
-            ? List.of(PeerJsEndpoint.create(services, config.peerJs()))
-            : List.of();
+    HttpTransport httpTransport =
+        config.httpTransport().enabled()
+            ? new HttpTransport(
+                vertx,
+                nodeId,
+                services,
+                HttpVerticle.hardCeiling(config.limits().maxMessageBytes()))
+            : null;
+    // Other transports and wire protocols served on the same port, adapters onto the same session
+    // core: the HTTP transport, and the PeerJS server protocol next to the native one.
+    List<Endpoint> endpoints = new ArrayList<>();
+    if (httpTransport != null) {
+      endpoints.add(httpTransport);
+    }
+    if (config.peerJs().enabled()) {
+      endpoints.add(PeerJsEndpoint.create(services, config.peerJs()));
+    }
+
     int port;
     try {
       port = config.httpPort() != 0 ? config.httpPort() : FreePort.pick(config.httpHost());
@@ -191,6 +206,11 @@ public final class SignalingNode {
         .compose(
             listening ->
                 vertx.deployVerticle(new NodeInbox(nodeId, sessions, config.deliveryTimeout())))
+        .compose(
+            inbox ->
+                httpTransport == null
+                    ? Future.succeededFuture()
+                    : vertx.deployVerticle(httpTransport.inbox()))
         .compose(
             inbox ->
                 config.managementPort() == 0
@@ -204,11 +224,12 @@ public final class SignalingNode {
         .map(
             deployed -> {
               LOG.info(
-                  "node {} started: WebSocket endpoint ws://{}:{}{}{} ({} verticle instances){}",
+                  "node {} started: WebSocket endpoint ws://{}:{}{}{}{} ({} verticle instances){}",
                   nodeId,
                   config.httpHost(),
                   port,
                   HttpVerticle.WEBSOCKET_PATH,
+                  config.httpTransport().enabled() ? ", HTTP transport at /http" : "",
                   config.peerJs().enabled() ? ", PeerJS at " + PeerJsEndpoint.WEBSOCKET_PATH : "",
                   config.verticleInstances(),
                   config.managementPort() == 0

@@ -131,7 +131,10 @@ public final class ConfigLoader {
             Duration.ofMillis(positive(values, Setting.PEERJS_EXPIRE_TIMEOUT_MS)),
             Duration.ofMillis(positive(values, Setting.PEERJS_ALIVE_TIMEOUT_MS)),
             bool(values, Setting.PEERJS_DISCOVERY),
-            positive(values, Setting.PEERJS_CONCURRENT_LIMIT)));
+            positive(values, Setting.PEERJS_CONCURRENT_LIMIT)),
+        new HttpTransport(
+            bool(values, Setting.HTTP_TRANSPORT_ENABLED),
+            Duration.ofSeconds(positive(values, Setting.HTTP_SESSION_IDLE_SECONDS))));
   }
 
   private static KubernetesDiscovery kubernetes(Discovery discovery, Map<Setting, String> values) {

@@ -40,6 +40,7 @@ import java.util.List;
  * @param maxNoHeartbeat silence after which Hazelcast declares a member dead
  * @param resume how long, and with how much held for it, a session may be resumed
  * @param peerJs the PeerJS endpoint
+ * @param httpTransport the HTTP transport for clients whose WebSockets are blocked
  */
 public record NodeConfig(
     String httpHost,
@@ -72,7 +73,8 @@ public record NodeConfig(
     Duration heartbeatInterval,
     Duration maxNoHeartbeat,
     Resume resume,
-    PeerJs peerJs) {
+    PeerJs peerJs,
+    HttpTransport httpTransport) {
 
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
@@ -128,6 +130,8 @@ public record NodeConfig(
         + resume
         + ", "
         + peerJs
+        + ", "
+        + httpTransport
         + "]";
   }
 

@@ -57,13 +57,14 @@ public enum Setting {
       "false", "true: accept logins by name without a token even when a JWT key is set."),
   ALLOWED_ORIGINS(
       "",
-      "Comma-separated origins allowed to open WebSockets (empty: this node's own and localhost)."),
+      "Comma-separated origins allowed to open WebSockets and HTTP sessions (empty: this node's own"
+          + " and localhost)."),
   MAX_MESSAGE_BYTES("65536", "Largest client message (message-too-large beyond)."),
   RATE_LIMIT_PER_SECOND(
       "50", "Messages per second a connection may send on average (read more slowly beyond)."),
   RATE_LIMIT_BURST("200", "Messages a connection may send at once above that rate."),
   MAX_CONNECTIONS_PER_IP(
-      "200", "Open WebSockets per client address on one node (HTTP 429 beyond)."),
+      "200", "Open WebSockets and HTTP sessions per client address on one node (HTTP 429 beyond)."),
   PING_INTERVAL_SECONDS(
       "25", "WebSocket ping period; a connection silent for two periods is closed."),
   MAX_QUEUED_BYTES("1048576", "Bytes queued for one slow client before it is closed with 1008."),
@@ -72,6 +73,14 @@ public enum Setting {
       "Event-loop threads, which do all the node's work but Hazelcast's; default: one per core."),
   VERTICLE_INSTANCES(
       "", "WebSocket verticle instances sharing the port; default: one per event loop."),
+  HTTP_TRANSPORT_ENABLED(
+      "true",
+      "true: clients whose WebSockets are blocked may use the HTTP transport at /http (false: only"
+          + " WebSockets)."),
+  HTTP_SESSION_IDLE_SECONDS(
+      "30",
+      "An HTTP session from which no request has come for this long is closed, as a dropped"
+          + " connection."),
   LOGIN_TIMEOUT_SECONDS("10", "A connection without a successful login is closed after this."),
   DELIVERY_TIMEOUT_MS(
       "3000",

@@ -64,13 +64,13 @@ final class PeerJsConnection {
         vertx.setPeriodic(
             Math.max(100, aliveMillis / 10), tick -> connection.dropIfSilent(link, aliveMillis));
     metrics.opened();
-    services.transport().connections().opened(session, address);
+    services.transport().connections().opened(session, address, PeerJsLink.TRANSPORT);
     socket.closeHandler(
         closed -> {
           vertx.cancelTimer(check);
           metrics.closed();
           outbox.close();
-          services.transport().connections().closed(session, address);
+          services.transport().connections().closed(session, address, PeerJsLink.TRANSPORT);
           session.onClosed();
         });
     session.logIn(new ClientMessage.Login(id, token, null));

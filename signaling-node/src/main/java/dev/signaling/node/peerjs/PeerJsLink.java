@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * peer is gone).
  */
 final class PeerJsLink implements ClientLink {
+  /** A PeerJS client's frames travel over a WebSocket; its protocol has metrics of its own. */
+  static final String TRANSPORT = "websocket";
+
   private static final Logger LOG = LoggerFactory.getLogger(PeerJsLink.class);
   private static final short POLICY_VIOLATION = 1008;
   private static final String JWT_REQUIRED =
@@ -103,5 +106,10 @@ final class PeerJsLink implements ClientLink {
   @Override
   public String describe() {
     return String.valueOf(socket.remoteAddress());
+  }
+
+  @Override
+  public String transport() {
+    return TRANSPORT;
   }
 }

@@ -23,4 +23,7 @@ public interface ClientLink {
 
   /** Who is on the other end, for log lines: the client's address. */
   String describe();
+
+  /** What carries the client's frames, as the metrics tag it: {@code websocket} or {@code http}. */
+  String transport();
 }

@@ -322,7 +322,7 @@ public final class ClientSession {
     requests =
         new SessionRequests(
             services, candidate, services.router().relaysFor(candidate), owner, errors, goingAway);
-    services.metrics().loggedIn();
+    services.metrics().loggedIn(link.transport());
     JsonObject ok = Arrivals.loginOk(services, login, candidate, resumeToken, resumed);
     if (resumed == null) {
       candidate.open(ok.encode());

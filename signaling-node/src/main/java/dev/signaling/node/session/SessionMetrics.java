@@ -7,11 +7,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Meters of connections and logins on this node. */
 public final class SessionMetrics {
-  private final Counter logins;
+  /** The values of the {@code transport} tag: what {@link ClientLink#transport()} may answer. */
+  public static final List<String> TRANSPORTS = List.of("websocket", "http");
+
+  private final Map<String, Counter> logins = new HashMap<>();
   private final Counter throttled;
   private final Map<ErrorCode, Counter> loginFailures = new EnumMap<>(ErrorCode.class);
 
@@ -19,10 +24,14 @@ public final class SessionMetrics {
     Gauge.builder(Metrics.PREFIX + "sessions", sessions, LocalSessions::size)
         .description("Logged-in sessions connected to this node")
         .register(registry);
-    logins =
-        Counter.builder(Metrics.PREFIX + "logins")
-            .description("Successful logins")
-            .register(registry);
+    for (String transport : TRANSPORTS) {
+      logins.put(
+          transport,
+          Counter.builder(Metrics.PREFIX + "logins")
+              .description("Successful logins, by the transport that carried them")
+              .tag("transport", transport)
+              .register(registry));
+    }
     throttled =
         Counter.builder(Metrics.PREFIX + "rate_limit_pauses")
             .description(
@@ -46,8 +55,8 @@ public final class SessionMetrics {
     }
   }
 
-  void loggedIn() {
-    logins.increment();
+  void loggedIn(String transport) {
+    logins.get(transport).increment();
   }
 
   void throttled() {

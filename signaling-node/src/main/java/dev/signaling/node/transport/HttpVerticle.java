@@ -83,7 +83,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private int hardCeiling() {
-    return Math.max(1024 * 1024, services.sessions().config().limits().maxMessageBytes() * 4);
+    return hardCeiling(services.sessions().config().limits().maxMessageBytes());
+  }
+
+  /**
+   * The most a client may send in one piece (a WebSocket message, an HTTP post): far enough above
+   * {@code MAX_MESSAGE_BYTES} that messages between the two get a message-too-large error.
+   */
+  public static int hardCeiling(int maxMessageBytes) {
+    return Math.max(1024 * 1024, maxMessageBytes * 4);
   }
 
   private void upgrade(RoutingContext context) {

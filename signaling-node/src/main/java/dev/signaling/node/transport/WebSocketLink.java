@@ -44,11 +44,11 @@ final class WebSocketLink implements ClientLink {
     socket.exceptionHandler(failure -> LOG.debug("WebSocket failure from {}", address, failure));
     long pingMillis = services.sessions().config().limits().pingInterval().toMillis();
     long pingTimer = vertx.setPeriodic(pingMillis, tick -> link.ping(pingMillis));
-    services.connections().opened(session, address);
+    services.connections().opened(session, address, "websocket");
     socket.closeHandler(
         closed -> {
           vertx.cancelTimer(pingTimer);
-          services.connections().closed(session, address);
+          services.connections().closed(session, address, "websocket");
           session.onClosed();
         });
   }
@@ -83,6 +83,11 @@ final class WebSocketLink implements ClientLink {
   @Override
   public void resumeReading() {
     socket.resume();
+  }
+
+  @Override
+  public String transport() {
+    return "websocket";
   }
 
   @Override

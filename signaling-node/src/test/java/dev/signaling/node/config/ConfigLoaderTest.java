@@ -24,6 +24,20 @@ class ConfigLoaderTest {
     assertThat(config.verticleInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.loginTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.httpTransport()).isEqualTo(new HttpTransport(true, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void theHttpTransportCanBeTurnedOffAndItsIdleTimeSet() {
+    NodeConfig config =
+        ConfigLoader.load(
+            Map.of("HTTP_TRANSPORT_ENABLED", "FALSE"),
+            new String[] {"--http-session-idle-seconds", "45"});
+
+    assertThat(config.httpTransport()).isEqualTo(new HttpTransport(false, Duration.ofSeconds(45)));
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("HTTP_TRANSPORT_ENABLED", "sometimes"), new String[0]))
+        .hasMessageContaining("HTTP_TRANSPORT_ENABLED (--http-transport-enabled)");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.signaling.node.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signaling.client.HttpConnection;
 import dev.signaling.client.SignalingClient;
 import dev.signaling.node.SharedState;
 import dev.signaling.node.SignalingNode;
@@ -21,10 +22,27 @@ import java.util.function.UnaryOperator;
 
 /**
  * Real signaling nodes in this JVM: clustered over real Hazelcast on 127.0.0.1 under a cluster name
- * of their own, or a single node without a cluster. Clients are real WebSocket clients.
+ * of their own, or a single node without a cluster. Clients are real WebSocket clients, or real
+ * clients of the HTTP transport (see {@link #clientsOver}).
  */
 public final class TestCluster implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  /** How a client connects to the node it is told to. */
+  public enum ClientTransport {
+    WEBSOCKET,
+    /**
+     * The HTTP transport, streaming: the session is created on the node named, and every later
+     * request goes to the next node, which does not hold the session (the same one when there is
+     * only one).
+     */
+    HTTP_STREAM,
+    /**
+     * The HTTP transport, long-polling: the session is created on the node named, and later
+     * requests go round-robin over every node, starting with the next one.
+     */
+    HTTP_LONG_POLL
+  }
 
   private final List<SignalingNode> nodes = new ArrayList<>();
   private final List<SignalingClient> clients = new ArrayList<>();
@@ -32,6 +50,7 @@ public final class TestCluster implements AutoCloseable {
   private final String clusterName = "test-" + UUID.randomUUID();
   private final Map<String, String> settings = new HashMap<>();
   private final boolean clustered;
+  private List<ClientTransport> transports = List.of(ClientTransport.WEBSOCKET);
 
   private TestCluster(boolean clustered, Map<String, String> overrides) {
     this.clustered = clustered;
@@ -120,9 +139,42 @@ public final class TestCluster implements AutoCloseable {
     return nodes.size();
   }
 
+  /**
+   * Clients connect over these transports from now on: to node {@code i} over {@code transports[i %
+   * transports.length]}.
+   */
+  public TestCluster clientsOver(ClientTransport... transports) {
+    this.transports = List.of(transports);
+    return this;
+  }
+
   public SignalingClient connect(int nodeIndex) {
+    return connect(nodeIndex, transports.get(nodeIndex % transports.size()));
+  }
+
+  public SignalingClient connect(int nodeIndex, ClientTransport transport) {
+    int port = node(nodeIndex).httpPort();
     SignalingClient client =
-        await(SignalingClient.connect(clientVertx, "127.0.0.1", node(nodeIndex).httpPort()));
+        await(
+            switch (transport) {
+              case WEBSOCKET -> SignalingClient.connect(clientVertx, "127.0.0.1", port);
+              case HTTP_STREAM ->
+                  SignalingClient.connectHttp(
+                      clientVertx,
+                      new HttpConnection.Options(
+                          "127.0.0.1",
+                          port,
+                          List.of(node(nodeIndex + 1).httpPort()),
+                          HttpConnection.Downstream.STREAM));
+              case HTTP_LONG_POLL ->
+                  SignalingClient.connectHttp(
+                      clientVertx,
+                      new HttpConnection.Options(
+                          "127.0.0.1",
+                          port,
+                          portsFrom(nodeIndex + 1),
+                          HttpConnection.Downstream.LONG_POLL));
+            });
     synchronized (clients) {
       clients.add(client);
     }
@@ -134,6 +186,15 @@ public final class TestCluster implements AutoCloseable {
     SignalingClient client = connect(nodeIndex);
     await(client.login(name));
     return client;
+  }
+
+  /** Every node's HTTP port, starting with node {@code first}'s. */
+  private List<Integer> portsFrom(int first) {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      ports.add(node(first + i).httpPort());
+    }
+    return ports;
   }
 
   public Vertx clientVertx() {
