@@ -13,6 +13,8 @@ const NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 const TRANSPORTS = ['auto', 'websocket', 'http', 'long-poll'];
 
 const session = { client: null, name: null, room: null, users: [] };
+// Each time the connection came back: {at, resumed, url}; for the tests and for debugging.
+const reconnects = [];
 const calls = new Calls(session, renderPeople);
 const token = tokenProvider(config);
 
@@ -55,7 +57,11 @@ function init() {
       $('chat-input').value = '';
     }
   });
-  window.signalingApp = { peerConnections: () => calls.peerConnections() };
+  window.signalingApp = {
+    peerConnections: () => calls.peerConnections(),
+    reconnects: () => [...reconnects],
+    signalingUrl: () => session.client?.url ?? null,
+  };
 }
 
 // ---- signing in --------------------------------------------------------------------------------------------
@@ -66,8 +72,7 @@ async function start(name, room) {
     return;
   }
   $('join-button').disabled = true;
-  const client = new SignalingClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-    { token, transport: transportChoice() });
+  const client = new SignalingClient(signalingUrls(), { token, transport: transportChoice() });
   session.client = client;
   wire(client);
   try {
@@ -96,6 +101,17 @@ async function start(name, room) {
   ui.setConnection('online', 'Connected');
 }
 
+// The nodes config.js lists, paths of this origin made absolute; by default the node the page came from.
+function signalingUrls() {
+  const listed = Array.isArray(config.signalingUrls) && config.signalingUrls.length > 0
+    ? config.signalingUrls : ['/ws'];
+  return listed.map((address) => {
+    const url = new URL(address, location.href);
+    url.protocol = { 'https:': 'wss:', 'http:': 'ws:' }[url.protocol] ?? url.protocol;
+    return url.href;
+  });
+}
+
 // The deployment's choice (config.js), unless the page's address asks for another: ?transport=http.
 function transportChoice() {
   const asked = new URLSearchParams(location.search).get('transport') || config.transport || 'auto';
@@ -119,7 +135,11 @@ function wire(client) {
   });
   client.on('reconnecting', ({ delayMs }) => ui.setConnection('reconnecting',
     `Reconnecting in ${Math.ceil(delayMs / 1000)} s…`));
-  client.on('reconnected', () => {
+  // Resumed or not, the call goes on: its media never went through the node. A resumed session was away
+  // for nobody (the others saw no offline, and what they sent meanwhile was held for it); a fresh one was
+  // seen to leave and come back, and the call survives that while the link between the browsers is up.
+  client.on('reconnected', ({ resumed }) => {
+    reconnects.push({ at: Date.now(), resumed, url: client.url });
     ui.setConnection('online', 'Connected');
     renderPeople();
   });

@@ -11,4 +11,11 @@ export default {
   // How the page reaches the node: 'auto' (a WebSocket, and the HTTP transport where WebSockets are
   // blocked), 'websocket', 'http' or 'long-poll'. A page address with ?transport=... overrides it.
   transport: 'auto',
+  // null: the node the page came from (ws(s)://<page's host>/ws), which, behind a load balancer, is
+  // whichever node it picks. Otherwise the WebSocket endpoints of several nodes, e.g.
+  // ['wss://a.signal.example.org/ws', 'wss://b.signal.example.org/ws'], or paths of the page's own origin
+  // ('/a/ws'): the page connects to the first that answers and, when its node dies or shuts down, goes on
+  // to the next, where it resumes its session. Origins other than the page's must also be allowed by the
+  // page's Content-Security-Policy (connect-src); see docs/web-app.md.
+  signalingUrls: null,
 };

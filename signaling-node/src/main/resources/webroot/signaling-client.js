@@ -8,17 +8,21 @@
 //   await client.join('lobby');
 //   await client.request({ type: 'video-offer', target: 'bob', sdp });
 //
-// The connection comes back by itself after a drop (jittered exponential backoff), logs in again under
-// the same name and rejoins the rooms it was in; 'reconnecting' and 'reconnected' tell the app, and
-// 'rejoin-failed' tells it of a room that no longer takes it (full, or too many rooms). A node
-// that shuts down sends 'go-away' first: the client then reconnects (to whichever node the address
-// leads to) after the delay the node asked for instead of its backoff.
+// The connection comes back by itself after a drop (jittered exponential backoff). On a node that resumes
+// sessions, a reconnect within the window takes the same session over, rooms and held messages included
+// ('resumed'); otherwise it logs in again under the same name and rejoins the rooms it was in.
+// 'reconnecting' and 'reconnected' tell the app, and 'rejoin-failed' tells it of a room that no longer
+// takes it (full, or too many rooms). A node that shuts down sends 'go-away' first: the client then
+// reconnects after the delay the node asked for instead of its backoff. Given several nodes' addresses, it
+// tries them in turn, starting after the one that dropped it.
 // On nodes that require JSON Web Tokens, the `token` option supplies one for every login, reconnects
 // included, and for renewing it before it expires.
 // Where WebSockets are blocked (a proxy that refuses the upgrade, a middlebox that cuts the connection at
 // once), the client falls back by itself to the node's HTTP transport: a stream of events, or long-polling
 // where the stream does not get through. The `transport` option forces one or the other.
-// No dependencies, no build step.
+// No dependencies, no build step; what carries the frames is in signaling-channels.js, next to this file.
+
+import { HttpChannel, WebSocketChannel } from './signaling-channels.js';
 
 /** An error frame from the server, as an exception: `code` is one of the protocol's error codes. */
 export class SignalingError extends Error {
@@ -33,7 +37,7 @@ export class SignalingError extends Error {
 const REPLY_TYPES = new Set(['ack', 'login-ok', 'joined', 'left', 'ice-servers']);
 // Event names the client itself emits: a relayed frame of one of these types (anyone can send any type)
 // is emitted as 'server-<type>' instead, so no peer can fake, say, a session replacement.
-const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'rejoin-failed',
+const LIFECYCLE_EVENTS = new Set(['open', 'close', 'reconnecting', 'reconnected', 'resumed', 'rejoin-failed',
   'session-replaced', 'transport']);
 // Close codes after which reconnecting would only repeat the failure or fight a newer session
 // (1008: replaced by a newer login, or no login in time). A token that expired is the exception when the
@@ -47,15 +51,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // reconnecting over it forever.
 const ROOM_REFUSALS = new Set(['room-full', 'too-many-rooms']);
 const TRANSPORT_OPTIONS = new Set(['auto', 'websocket', 'http', 'long-poll']);
-// A WebSocket that closes abnormally this soon after it opened, before anything came over it, was cut by
-// something on the way: in 'auto', the client uses HTTP from then on.
-const CUT_AT_ONCE_MS = 5000;
-// Close codes of a connection that ended without a proper close: dropped, or refused by the endpoint.
-const ABNORMAL_CLOSE_CODES = new Set([1002, 1006, 1015]);
 
 export class SignalingClient {
   /**
-   * @param {string} url the node's WebSocket endpoint, e.g. `ws://localhost:8080/ws`
+   * @param {string|string[]} url the node's WebSocket endpoint, e.g. `ws://localhost:8080/ws`; or several
+   *     nodes' endpoints: a connection goes to the first that opens, starting with the one in use, and a
+   *     reconnect starts with the one after the endpoint that dropped it
    * @param {object} [options]
    * @param {boolean} [options.reconnect=true] reconnect after the connection drops
    * @param {number} [options.minDelayMs=500] first reconnect delay
@@ -67,19 +68,25 @@ export class SignalingClient {
    *     HTTP transport when that cannot open or is cut at once; 'websocket' or 'http' only; 'long-poll': HTTP
    *     without even trying a stream
    * @param {string} [options.httpUrl] the node's HTTP transport, e.g. `https://signal.example.org/http`;
-   *     by default `url` with http(s) for ws(s) and `/http` for a final `/ws`
+   *     by default the endpoint in use with http(s) for ws(s) and `/http` for a final `/ws`
    * @param {number} [options.websocketTimeoutMs=5000] how long a WebSocket may take to open ('auto')
    * @param {number} [options.streamTimeoutMs=3000] how long an HTTP stream may take to deliver its first
    *     bytes before the client long-polls instead (a proxy that buffers responses holds them back)
    */
   constructor(url, options = {}) {
-    this.url = url;
+    this.urls = Array.isArray(url) ? [...url] : [url];
+    if (this.urls.length === 0) {
+      throw new TypeError('url must name at least one endpoint');
+    }
+    // The endpoint in use, or tried first by the next connect().
+    this.url = this.urls[0];
     this.options = { reconnect: true, minDelayMs: 500, maxDelayMs: 15000, requestTimeoutMs: 10000, token: null,
       transport: 'auto', httpUrl: null, websocketTimeoutMs: 5000, streamTimeoutMs: 3000, ...options };
     if (!TRANSPORT_OPTIONS.has(this.options.transport)) {
       throw new TypeError(`transport must be one of ${[...TRANSPORT_OPTIONS].join(', ')}`);
     }
     this.name = null;
+    this.node = null;
     this.rooms = new Set();
     this.iceServers = [];
     this.handlers = new Map();
@@ -97,18 +104,24 @@ export class SignalingClient {
     this.reconnectTimer = null;
     this.goAwayDelayMs = null;
     this.renewalTimer = null;
+    // From the latest login-ok (docs/protocol.md, "Resuming a session"): the token that takes the session
+    // over on a new connection, for resumeSeconds after its connection was lost (droppedAt).
+    this.resumeToken = null;
+    this.resumeSeconds = 0;
+    this.droppedAt = null;
   }
 
   /**
    * Opens the connection; resolves once it is open. Replaces a reconnect that is waiting for its turn. In
-   * 'auto' mode, a WebSocket that cannot open is followed at once by an attempt over HTTP.
+   * 'auto' mode, a WebSocket that cannot open is followed at once by an attempt over HTTP. With several
+   * endpoints, each is tried once, starting with `url`.
    */
   connect() {
     this.closedByUser = false;
     // Otherwise the waiting reconnect would open a second connection, whose login replaces this one's.
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    return this.openChannel().then(() => {
+    return this.openFirst().then(() => {
       this.emit('open', {});
     }, ({ channel, event }) => {
       if (this.channel === channel) {
@@ -116,6 +129,23 @@ export class SignalingClient {
       }
       throw new SignalingError({ code: 'connection-failed', message: `closed with ${event.code}` });
     });
+  }
+
+  /** Opens a channel to the first endpoint that takes it, from `url` on; rejects as openChannel() does. */
+  async openFirst() {
+    const start = this.urls.indexOf(this.url);
+    let failure = null;
+    for (let i = 0; i < this.urls.length; i++) {
+      this.url = this.urls[(start + i) % this.urls.length];
+      try {
+        return await this.openChannel();
+      } catch (failed) {
+        failure = failed;
+      }
+    }
+    // None answered: the next attempt starts where this one did.
+    this.url = this.urls[start];
+    throw failure;
   }
 
   /** Opens a WebSocket or an HTTP session, as the `transport` option and what was learnt so far say. */
@@ -176,7 +206,7 @@ export class SignalingClient {
           this.webSocketBlocked = true;
         }
         if (this.channel === channel) {
-          this.onClose(event);
+          this.onClose(event, { dropped: true });
         }
       };
       channel.open();
@@ -193,16 +223,29 @@ export class SignalingClient {
   /**
    * Logs in; resolves with the `login-ok` frame, whose `iceServers` are for RTCPeerConnection. With a
    * `token` option the login carries a fresh token, and `name` may be left out: the token names the user.
+   * A fresh session: only a reconnect resumes one.
    */
-  async login(name) {
+  login(name) {
+    return this.logIn(name, null);
+  }
+
+  /** Logs in, taking over the session that `resumeToken` names if it is not null and still resumable. */
+  async logIn(name, resumeToken) {
     const message = { type: 'login', name };
     const token = this.options.token ? await this.options.token() : null;
     if (token !== null) {
       message.token = token;
     }
+    if (resumeToken !== null) {
+      message.resume = resumeToken;
+    }
     const ok = await this.request(message);
     this.name = ok.name;
+    this.node = ok.node ?? null;
     this.iceServers = ok.iceServers || [];
+    this.resumeToken = ok.resume ?? null;
+    this.resumeSeconds = Number(ok.resumeSeconds) || 0;
+    this.droppedAt = null;
     this.scheduleTokenRenewal(token);
     return ok;
   }
@@ -258,9 +301,10 @@ export class SignalingClient {
 
   /**
    * Calls `handler(message)` for every frame of `type`; '*' for every frame. Lifecycle events: 'open',
-   * 'close' ({code, reason, willReconnect}), 'reconnecting' ({delayMs, attempt}), 'reconnected',
-   * 'rejoin-failed' ({room, code, message}), 'transport' ({transport}), and 'error' for server errors that
-   * answer no request.
+   * 'close' ({code, reason, willReconnect}), 'reconnecting' ({delayMs, attempt}), 'resumed' ({name, rooms}:
+   * the reconnect took the session over), 'reconnected' ({name, rooms, resumed}), 'rejoin-failed'
+   * ({room, code, message}), 'transport' ({transport}), and 'error' for server errors that answer no
+   * request.
    * Returns a function that removes the handler.
    */
   on(type, handler) {
@@ -280,11 +324,19 @@ export class SignalingClient {
     if (this.isOpen()) {
       this.channel.send(JSON.stringify({ type: 'logout' }));
     }
+    this.resumeToken = null;
     this.close();
   }
 
-  /** Closes for good: no reconnect. */
+  /** Closes for good: no reconnect, and the session ends. */
   close() {
+    // On a node that resumes sessions, a connection that merely closes leaves its session away for the
+    // window (online to the others, messages to it held): a logout ends it at once.
+    if (this.resumeToken !== null && this.isOpen()) {
+      this.channel.send(JSON.stringify({ type: 'logout' }));
+    }
+    this.resumeToken = null;
+    this.droppedAt = null;
     this.closedByUser = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.renewalTimer);
@@ -313,6 +365,7 @@ export class SignalingClient {
     if (frame.type === 'error' && frame.code === 'session-replaced') {
       // A newer login took the name: reconnecting would only take it back.
       this.closedByUser = true;
+      this.resumeToken = null;
       this.emit('session-replaced', frame);
       return;
     }
@@ -339,7 +392,8 @@ export class SignalingClient {
     return true;
   }
 
-  onClose(event) {
+  /** The connection closed: `dropped` if it had been open, not an attempt to open one that failed. */
+  onClose(event, { dropped = false } = {}) {
     clearTimeout(this.renewalTimer);
     for (const [id, waiting] of this.pending) {
       clearTimeout(waiting.timer);
@@ -349,6 +403,14 @@ export class SignalingClient {
     const final = FINAL_CLOSE_CODES.has(event.code)
       && !(event.reason === 'token-expired' && this.options.token && this.name);
     const willReconnect = this.options.reconnect && !this.closedByUser && !final;
+    if (willReconnect && this.name !== null && this.droppedAt === null) {
+      // The node counts the resume window from this moment or later (when it declares a dead node gone).
+      this.droppedAt = Date.now();
+    }
+    if (willReconnect && dropped) {
+      // That node died, restarts or drains; the next one is likelier to answer, and resumes as well.
+      this.url = this.urls[(this.urls.indexOf(this.url) + 1) % this.urls.length];
+    }
     this.emit('close', { code: event.code, reason: event.reason, willReconnect });
     if (willReconnect) {
       this.scheduleReconnect();
@@ -375,22 +437,33 @@ export class SignalingClient {
   async reconnect() {
     try {
       await this.connect();
+      let resumed = false;
       if (this.name) {
-        await this.login(this.name);
-        for (const room of [...this.rooms]) {
+        resumed = (await this.logIn(this.name, this.resumableToken())).resumed === true;
+        // A resumed session is still in its rooms: the node sends their 'joined' frames by itself.
+        for (const room of resumed ? [] : [...this.rooms]) {
           await this.rejoin(room);
         }
       }
       // Only a reconnect that got all the way back resets the backoff: a node that accepts connections
       // but refuses logins must not be retried at the shortest delay forever.
       this.attempt = 0;
-      this.emit('reconnected', { name: this.name, rooms: [...this.rooms] });
+      if (resumed) {
+        this.emit('resumed', { name: this.name, rooms: [...this.rooms] });
+      }
+      this.emit('reconnected', { name: this.name, rooms: [...this.rooms], resumed });
     } catch (error) {
       if (this.isOpen()) {
         this.channel.close(4000, 'reconnect failed');
       }
       // The close handler schedules the next attempt.
     }
+  }
+
+  /** The resume token while the lost session's window lasts, by this client's clock; null otherwise. */
+  resumableToken() {
+    const inWindow = this.droppedAt !== null && Date.now() - this.droppedAt < this.resumeSeconds * 1000;
+    return inWindow ? this.resumeToken : null;
   }
 
   /**
@@ -453,411 +526,4 @@ function httpUrlFor(webSocketUrl) {
   url.pathname = url.pathname.replace(/\/ws\/?$/, '') + '/http';
   url.search = '';
   return url.href.replace(/\/$/, '');
-}
-
-function parseFrame(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Frames that are not JSON are ignored.
-    return null;
-  }
-}
-
-// ---- what carries the frames ------------------------------------------------------------------------------
-//
-// A channel opens, carries frames each way and closes once: `open()`, `send(text)`, `close(code, reason)`,
-// `isOpen()`, and the callbacks `onopen()`, `onframe(frame)`, `ontransport(kind)` and
-// `onclose({code, reason, cutAtOnce?})`, which comes once, also when it never opened.
-
-class WebSocketChannel {
-  /** @param {number} timeoutMs how long it may take to open; 0 for as long as the runtime waits */
-  constructor(url, timeoutMs) {
-    this.url = url;
-    this.timeoutMs = timeoutMs;
-    this.kind = 'websocket';
-    this.socket = null;
-  }
-
-  open() {
-    const socket = new WebSocket(this.url);
-    this.socket = socket;
-    let openedAt = null;
-    let heard = false;
-    let ended = false;
-    const end = (event) => {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      clearTimeout(timer);
-      const cutAtOnce = openedAt !== null && !heard && ABNORMAL_CLOSE_CODES.has(event.code)
-        && Date.now() - openedAt < CUT_AT_ONCE_MS;
-      this.onclose({ code: event.code, reason: event.reason, cutAtOnce });
-    };
-    const timer = this.timeoutMs > 0 ? setTimeout(() => {
-      if (openedAt === null) {
-        socket.close();
-        end({ code: 1006, reason: 'connection timed out' });
-      }
-    }, this.timeoutMs) : null;
-    socket.onopen = () => {
-      openedAt = Date.now();
-      clearTimeout(timer);
-      this.onopen();
-    };
-    socket.onmessage = (event) => {
-      heard = true;
-      const frame = parseFrame(event.data);
-      if (frame !== null) {
-        this.onframe(frame);
-      }
-    };
-    socket.onclose = end;
-    // Some runtimes report a refused or rejected connection only as an error, never as a close.
-    socket.onerror = () => {
-      if (socket.readyState !== WebSocket.OPEN) {
-        end({ code: 1006, reason: 'connection failed' });
-      }
-    };
-  }
-
-  send(text) {
-    this.socket.send(text);
-  }
-
-  close(code, reason) {
-    this.socket.close(code, reason);
-  }
-
-  isOpen() {
-    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
-  }
-}
-
-// The HTTP transport (docs/protocol.md, "The HTTP transport"): frames go up in posts, one at a time and
-// numbered, so that a post sent again after a failure is read once; they come down on a stream of
-// Server-Sent Events read with fetch, or by long-polling, each request asking for the frames after the last
-// one received, so that nothing is lost with a response that never arrived. Any node may take any request.
-const KEY_HEADER = 'X-Signaling-Session-Key';
-// Requests that fail in a row (the network, a node going away) before the session counts as lost. The node
-// closes a session that has heard nothing for its idle time (30 s by default) anyway.
-const MAX_HTTP_FAILURES = 20;
-// A stream says something at least every 15 s; one silent for longer than this has died on the way.
-const STREAM_SILENCE_MS = 40000;
-// A poll waits up to 20 s at the node.
-const POLL_TIMEOUT_MS = 35000;
-// Frames received but not yet acknowledged, in characters, after which an empty post acknowledges them,
-// so that the node need not keep them.
-const ACK_AFTER_CHARS = 16384;
-
-class HttpChannel {
-  /**
-   * @param {string} baseUrl the node's HTTP transport, e.g. `https://signal.example.org/http`
-   * @param {{longPoll: boolean, streamTimeoutMs: number}} options
-   */
-  constructor(baseUrl, { longPoll, streamTimeoutMs }) {
-    this.base = baseUrl;
-    this.kind = longPoll ? 'http-poll' : 'http-stream';
-    this.streamTimeoutMs = streamTimeoutMs;
-    this.session = null;
-    this.key = null;
-    this.opened = false;
-    this.ended = false;
-    this.received = 0;
-    this.unackedChars = 0;
-    this.nextPost = 0;
-    this.outbox = [];
-    this.posting = false;
-    this.inFlight = false;
-    this.failures = 0;
-    this.downstream = null;
-    this.closeReported = false;
-  }
-
-  async open() {
-    let created;
-    try {
-      const response = await fetch(`${this.base}/sessions`, { method: 'POST', cache: 'no-store' });
-      if (response.status !== 201) {
-        this.end({ code: 1006, reason: `HTTP ${response.status}` });
-        return;
-      }
-      created = await response.json();
-    } catch {
-      this.end({ code: 1006, reason: 'connection failed' });
-      return;
-    }
-    this.session = created.session;
-    this.key = created.key;
-    this.opened = true;
-    this.onopen();
-    if (this.kind === 'http-stream') {
-      this.stream();
-    } else {
-      this.poll();
-    }
-  }
-
-  isOpen() {
-    return this.opened && !this.ended;
-  }
-
-  send(text) {
-    this.outbox.push(text);
-    if (!this.posting) {
-      // Frames sent in the same turn go up in one post.
-      this.posting = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  close(code, reason) {
-    if (this.ended) {
-      return;
-    }
-    if (this.opened) {
-      // Frames sent just before (a logout) go first; then the session ends at once, as closing a WebSocket
-      // ends it. Both are kept alive through a page's unload.
-      // Numbered after a post still on its way.
-      const seq = this.nextPost + (this.inFlight ? 1 : 0);
-      const last = this.outbox.length === 0 ? Promise.resolve()
-        : fetch(this.url(`/send?seq=${seq}&ack=${this.received}`), {
-          method: 'POST', headers: { [KEY_HEADER]: this.key }, body: this.outbox.join('\n'), keepalive: true,
-        }).catch(() => {});
-      this.outbox = [];
-      last.then(() => fetch(this.url(''), { method: 'DELETE', headers: { [KEY_HEADER]: this.key },
-        keepalive: true })).catch(() => {});
-    }
-    // As a WebSocket reports its own close: afterwards, never during the call.
-    setTimeout(() => this.end({ code, reason }), 0);
-    this.ended = true;
-    this.abortDownstream();
-  }
-
-  url(path) {
-    return `${this.base}/sessions/${this.session}${path}`;
-  }
-
-  request(method, path, body, signal) {
-    const headers = { [KEY_HEADER]: this.key };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'text/plain;charset=utf-8';
-    }
-    return fetch(this.url(path), { method, headers, body, cache: 'no-store', signal });
-  }
-
-  flush() {
-    if (this.ended) {
-      return;
-    }
-    if (this.outbox.length === 0 && this.unackedChars < ACK_AFTER_CHARS) {
-      this.posting = false;
-      return;
-    }
-    this.posting = true;
-    const body = this.outbox.join('\n');
-    this.outbox = [];
-    this.post(body, 0);
-  }
-
-  async post(body, attempt) {
-    const ack = this.received;
-    let status = 0;
-    let answer = null;
-    this.inFlight = true;
-    try {
-      const response = await this.request('POST', `/send?seq=${this.nextPost}&ack=${ack}`, body,
-        AbortSignal.timeout(POLL_TIMEOUT_MS));
-      status = response.status;
-      answer = status === 204 ? null : await response.json().catch(() => null);
-    } catch {
-      status = 0;
-    }
-    this.inFlight = false;
-    if (this.ended) {
-      return;
-    }
-    if (status === 204) {
-      this.nextPost += 1;
-      if (ack === this.received) {
-        this.unackedChars = 0;
-      }
-      this.flush();
-    } else if (status === 410 && answer && answer.close) {
-      this.end(answer.close);
-    } else if ([400, 401, 403, 404, 409].includes(status) || attempt >= MAX_HTTP_FAILURES) {
-      this.end({ code: 1006, reason: 'session lost' });
-    } else {
-      // Lost on the way, or the node was busy: the same post again, which the node reads at most once.
-      setTimeout(() => this.post(body, attempt + 1), retryDelay(attempt));
-    }
-  }
-
-  deliver(id, data) {
-    this.received = Number(id);
-    this.unackedChars += data.length;
-    const frame = parseFrame(data);
-    if (frame !== null) {
-      this.onframe(frame);
-    }
-    if (this.unackedChars >= ACK_AFTER_CHARS && !this.posting && !this.ended) {
-      this.posting = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  async stream() {
-    const controller = new AbortController();
-    this.downstream = controller;
-    let flowing = false;
-    let silence = null;
-    const stall = setTimeout(() => {
-      // Nothing came, not even the opening comment: a proxy holds the stream back. Poll instead.
-      if (!flowing && !this.ended && this.downstream === controller) {
-        controller.abort();
-        this.kind = 'http-poll';
-        this.ontransport(this.kind);
-        this.poll();
-      }
-    }, this.streamTimeoutMs);
-    const quiet = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => controller.abort(), STREAM_SILENCE_MS);
-    };
-    let status = 0;
-    try {
-      const response = await this.request('GET', `/stream?ack=${this.received}`, undefined, controller.signal);
-      status = response.status;
-      if (status === 200) {
-        const reader = response.body.getReader();
-        const decoder = new TextDecoder();
-        let buffer = '';
-        quiet();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done || this.ended) {
-            break;
-          }
-          if (!flowing) {
-            flowing = true;
-            clearTimeout(stall);
-            this.failures = 0;
-          }
-          quiet();
-          buffer += decoder.decode(value, { stream: true });
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0 && !this.ended) {
-            this.event(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
-            end = buffer.indexOf('\n\n');
-          }
-        }
-      }
-    } catch {
-      // Cut, timed out or aborted: decided below.
-    }
-    clearTimeout(stall);
-    clearTimeout(silence);
-    if (this.ended || this.downstream !== controller) {
-      return;
-    }
-    if (status === 200 && flowing) {
-      // A stream that flowed and ended (a proxy's limit, a node going away): the session goes on.
-      this.stream();
-    } else {
-      this.downstreamFailed(status, () => this.stream());
-    }
-  }
-
-  event(text) {
-    let type = null;
-    let id = null;
-    let data = null;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('event: ')) {
-        type = line.slice(7);
-      } else if (line.startsWith('id: ')) {
-        id = line.slice(4);
-      } else if (line.startsWith('data: ')) {
-        data = line.slice(6);
-      }
-    }
-    if (type === 'close') {
-      this.end(JSON.parse(data));
-    } else if (data !== null && id !== null) {
-      this.deliver(id, data);
-    }
-  }
-
-  async poll() {
-    const controller = new AbortController();
-    this.downstream = controller;
-    while (!this.ended && this.downstream === controller) {
-      let status = 0;
-      let answer = null;
-      try {
-        const response = await this.request('GET', `/poll?ack=${this.received}`, undefined,
-          AbortSignal.any ? AbortSignal.any([controller.signal, AbortSignal.timeout(POLL_TIMEOUT_MS)])
-            : controller.signal);
-        status = response.status;
-        answer = status === 200 ? await response.json() : null;
-      } catch {
-        status = 0;
-      }
-      if (this.ended || this.downstream !== controller) {
-        return;
-      }
-      if (status !== 200) {
-        this.downstreamFailed(status, () => this.poll());
-        return;
-      }
-      this.failures = 0;
-      for (const frame of answer.frames) {
-        if (this.ended) {
-          return;
-        }
-        this.onframe(frame);
-      }
-      this.received = answer.last;
-      if (answer.close) {
-        this.end(answer.close);
-      }
-    }
-  }
-
-  downstreamFailed(status, retry) {
-    this.failures += 1;
-    if (status === 404 || status === 401 || status === 403 || this.failures > MAX_HTTP_FAILURES) {
-      this.end({ code: 1006, reason: 'session lost' });
-    } else {
-      setTimeout(() => {
-        if (!this.ended) {
-          retry();
-        }
-      }, retryDelay(this.failures - 1));
-    }
-  }
-
-  abortDownstream() {
-    if (this.downstream) {
-      this.downstream.abort();
-      this.downstream = null;
-    }
-  }
-
-  end(event) {
-    if (this.closeReported) {
-      return;
-    }
-    this.closeReported = true;
-    this.ended = true;
-    this.abortDownstream();
-    this.onclose({ code: event.code, reason: event.reason || '' });
-  }
-}
-
-/** 250 ms, then longer, up to 2 s: a node that is away for a moment is asked again soon, a dead one rarely. */
-function retryDelay(attempt) {
-  return Math.min(2000, 250 * 2 ** Math.min(attempt, 3));
 }
