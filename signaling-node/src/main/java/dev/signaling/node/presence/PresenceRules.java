@@ -95,8 +95,24 @@ public final class PresenceRules {
       return new Result<>(current, Hold.FULL);
     }
     List<HeldMessage> held = new ArrayList<>(current.held());
-    held.add(message);
+    held.add(positionFor(held, message), message);
     return new Result<>(withAway(current, current.awayUntil(), held), Hold.HELD);
+  }
+
+  /**
+   * Where {@code message} goes among the held frames: before the first one its sender's node
+   * numbered later. Frames of one sender are numbered in the order they were sent, but their holds
+   * may reach the map in another (one waited for a node that stopped answering, one was retried
+   * while partitions migrated); sorting by number delivers them in the order they were sent.
+   */
+  private static int positionFor(List<HeldMessage> held, HeldMessage message) {
+    for (int i = 0; i < held.size(); i++) {
+      HeldMessage other = held.get(i);
+      if (other.senderNode().equals(message.senderNode()) && other.ref() > message.ref()) {
+        return i;
+      }
+    }
+    return held.size();
   }
 
   /**

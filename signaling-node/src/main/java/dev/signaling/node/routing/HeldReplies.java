@@ -50,19 +50,22 @@ public final class HeldReplies {
         .completion();
   }
 
-  /** A reference for a frame about to be held; its outcome is awaited with {@link #outcome}. */
-  long reserve() {
-    long ref = refs.incrementAndGet();
-    waiting.put(ref, new Waiting(Promise.promise()));
-    return ref;
+  /**
+   * A reference for a frame this node is about to send to a user, in the order they are sent: held
+   * frames of one sender are delivered in the order of their references.
+   */
+  long nextRef() {
+    return refs.incrementAndGet();
   }
 
-  /** The frame was held: completes on the caller's context when its outcome is known. */
-  Future<Void> outcome(long ref) {
-    Waiting held = waiting.get(ref);
-    if (held == null) {
-      return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
-    }
+  /**
+   * The frame {@code ref} names is about to be held: completes on the caller's context when its
+   * outcome is known. The outcome may come before the hold is even confirmed (the user resumed at
+   * once), so it is awaited from now on.
+   */
+  Future<Void> expect(long ref) {
+    Waiting held = new Waiting(Promise.promise());
+    waiting.put(ref, held);
     held.timer =
         vertx.setTimer(
             patience.toMillis(), late -> complete(ref, ErrorCode.PEER_UNAVAILABLE.code()));
@@ -71,7 +74,10 @@ public final class HeldReplies {
 
   /** The frame was not held after all. */
   void forget(long ref) {
-    waiting.remove(ref);
+    Waiting held = waiting.remove(ref);
+    if (held != null) {
+      vertx.cancelTimer(held.timer);
+    }
   }
 
   /** Tells the senders of {@code messages} how they ended: {@link #DELIVERED} or an error code. */

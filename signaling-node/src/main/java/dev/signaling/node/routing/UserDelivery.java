@@ -25,6 +25,7 @@ final class UserDelivery {
   private final HeldReplies held;
   private final NodeDeliveries nodes;
   private final NodeDepartures departures;
+  private final Detours detours = new Detours();
 
   /**
    * @param departures whether a node that did not answer died, for users who may resume; {@code
@@ -48,12 +49,14 @@ final class UserDelivery {
    * that session is not there (any more), the entry may have been out of date: the user is looked
    * up again in the presence map, and the frame goes where the user is now.
    */
-  Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
-    return deliver(sender, target, entry, frame, MOVES);
+  Future<Void> deliver(String sender, String target, PresenceEntry entry, String text) {
+    // Numbered now, in the order the sender's frames are handed on, in case it is held.
+    Detours.Frame frame = new Detours.Frame(text, held.nextRef());
+    return deliver(sender, target, entry, frame, MOVES).onComplete(fate -> frame.placed());
   }
 
   private Future<Void> deliver(
-      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
+      String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
     if (entry == null) {
       // Not remembered, and the presence map had no entry either: nothing to check again.
       return Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
@@ -74,7 +77,18 @@ final class UserDelivery {
       String sender,
       String target,
       PresenceEntry stale,
-      String frame,
+      Detours.Frame frame,
+      int movesLeft,
+      Future<Void> otherwise) {
+    return detours.inTurn(
+        target, frame, () -> relocateNow(sender, target, stale, frame, movesLeft, otherwise));
+  }
+
+  private Future<Void> relocateNow(
+      String sender,
+      String target,
+      PresenceEntry stale,
+      Detours.Frame frame,
       int movesLeft,
       Future<Void> otherwise) {
     return presence
@@ -93,10 +107,10 @@ final class UserDelivery {
   }
 
   private Future<Void> write(
-      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
+      String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
     List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
     return nodes
-        .deliver(entry.node(), sender, frame, recipient)
+        .deliver(entry.node(), sender, frame.text, recipient)
         .transform(
             written -> {
               if (written.succeeded() && written.result() == 1) {
@@ -125,14 +139,21 @@ final class UserDelivery {
    * name. A buffer already full answers at once.
    */
   private Future<Void> hold(
-      String sender, String target, PresenceEntry entry, String frame, int movesLeft) {
-    long ref = held.reserve();
+      String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
+    return detours.inTurn(target, frame, () -> holdNow(sender, target, entry, frame, movesLeft));
+  }
+
+  private Future<Void> holdNow(
+      String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
+    long ref = frame.ref;
+    Future<Void> fate = held.expect(ref);
     return presence
-        .hold(target, entry.session(), new HeldMessage(frame, sender, nodeId, ref))
+        .hold(target, entry.session(), new HeldMessage(frame.text, sender, nodeId, ref))
         .transform(
             outcome -> {
               if (outcome.succeeded() && outcome.result() == PresenceRules.Hold.HELD) {
-                return held.outcome(ref);
+                frame.placed();
+                return fate;
               }
               held.forget(ref);
               if (outcome.failed()) {

@@ -229,6 +229,9 @@ public final class ClientSession {
       refreshToken(token);
     } else if (message instanceof ClientMessage.Logout) {
       session.endingBecause("logout");
+      // Frames that reach the session from now on get peer-unavailable: the client stops reading
+      // once the close arrives, so a frame written after it would be acked but never read.
+      session.markEnded();
       link.close(NORMAL_CLOSURE, "logout");
     } else if (!requests.handle(message)) {
       throw new ProtocolException(ErrorCode.ALREADY_LOGGED_IN, message.id());

@@ -294,6 +294,26 @@ abstract class PresenceContractTest {
   }
 
   @Test
+  void heldFramesOfOneSendersNodeAreResumedInTheOrderItNumberedThem() {
+    String name = name();
+    await(presence().claim(name, new PresenceEntry("node-a", "s1"), "key-1"));
+    await(presence().goAway(name, "s1", System.currentTimeMillis() + 60_000));
+
+    // The holds arrive out of order (one waited for a node that stopped answering, say).
+    await(presence().hold(name, "s1", new HeldMessage("second", "alice", "node-s", 2)));
+    await(presence().hold(name, "s1", new HeldMessage("other", "carol", "node-t", 1)));
+    await(presence().hold(name, "s1", new HeldMessage("first", "alice", "node-s", 1)));
+    await(presence().hold(name, "s1", new HeldMessage("third", "alice", "node-s", 3)));
+
+    PresenceRecord resumed =
+        await(presence().resume(name, "key-1", new PresenceEntry("node-b", "s2"), "key-2"));
+
+    assertThat(resumed.held())
+        .extracting(HeldMessage::frame)
+        .containsExactly("first", "second", "other", "third");
+  }
+
+  @Test
   void aBufferHoldsSoManyFramesAndNoMore() {
     String name = name();
     await(presence().claim(name, new PresenceEntry("node-a", "s1"), "key"));

@@ -488,7 +488,7 @@ final class CallLoad {
       }
       default -> {
         if (frame.containsKey("from") && frame.containsKey("seq")) {
-          ledger.received(user.name, frame);
+          ledger.received(user.name, frame, client == user.client ? user.gen : -1);
         }
       }
     }

@@ -40,6 +40,8 @@ final class Ledger {
     /** When the target first received it; 0 when it never did. */
     volatile long receivedAt;
 
+    volatile int receivedOnLogin;
+
     /**
      * The close status of the sender's connection, when it closed before any answer came; 0
      * otherwise.
@@ -107,8 +109,8 @@ final class Ledger {
     return message;
   }
 
-  /** {@code receiver} got a relayed load message. */
-  void received(String receiver, JsonObject frame) {
+  /** {@code receiver} got a relayed load message on the connection of its login {@code login}. */
+  void received(String receiver, JsonObject frame, int login) {
     String id = frame.getString("id");
     Sent message = id == null ? null : sent.get(id);
     if (message == null) {
@@ -121,6 +123,7 @@ final class Ledger {
     }
     if (message.receipts.get() == 0) {
       message.receivedAt = System.nanoTime();
+      message.receivedOnLogin = login;
     }
     if (message.receipts.incrementAndGet() > 1) {
       problem("received more than once: " + message);
@@ -130,8 +133,35 @@ final class Ledger {
     String stream = message.from + "#" + message.gen + ">" + receiver;
     Long before = lastSeq.put(stream, message.seq);
     if (before != null && before >= message.seq) {
-      problem("out of order on " + stream + ": seq " + message.seq + " after " + before);
+      problem(
+          "out of order on "
+              + stream
+              + ": seq "
+              + message.seq
+              + " after "
+              + before
+              + " ("
+              + timeline(message)
+              + "; "
+              + timeline(sent.get(message.from + ":" + before))
+              + ")");
     }
+  }
+
+  /** When a message was sent, answered and received, relative to its sending, for problems. */
+  private static String timeline(Sent message) {
+    if (message == null) {
+      return "?";
+    }
+    return message.id
+        + " "
+        + message.outcome
+        + " after "
+        + (message.answeredAt == 0 ? "-" : (message.answeredAt - message.sentAt) / 1_000_000)
+        + " ms, received after "
+        + (message.receivedAt - message.sentAt) / 1_000_000
+        + " ms on login #"
+        + message.receivedOnLogin;
   }
 
   void senderClosed(String id, int status) {

@@ -232,11 +232,12 @@ class RollingRestartIT {
                           .offlineDuring(
                               message.sentAt - SLOP_NANOS, message.answeredAt + SLOP_NANOS))
               .count();
-      long unavailableWhoCameBack =
+      List<Ledger.Sent> unavailableToReturners =
           ledger.all().stream()
               .filter(message -> Ledger.PEER_UNAVAILABLE.equals(message.outcome))
               .filter(message -> !running.user(message.to).abandoned)
-              .count();
+              .toList();
+      long unavailableWhoCameBack = unavailableToReturners.size();
       List<Long> reconnectMs = new ArrayList<>();
       for (User user : load.users()) {
         for (long[] interval : user.offlineIntervals()) {
@@ -297,7 +298,11 @@ class RollingRestartIT {
       if (resume) {
         softly
             .assertThat(unavailableWhoCameBack)
-            .as("peer-unavailable for a user who came back: held for it instead")
+            .as(
+                "peer-unavailable for a user who came back: held for it instead"
+                    + load.describe(
+                        unavailableToReturners.subList(
+                            0, Math.min(10, unavailableToReturners.size()))))
             .isZero();
         softly
             .assertThat(load.users().stream().mapToInt(user -> user.resumes.get()).sum())
