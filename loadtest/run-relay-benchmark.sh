@@ -4,12 +4,15 @@
 #
 #   loadtest/run-relay-benchmark.sh [-Dparam=value ...]
 #   RATES="1000 2000 5000" loadtest/run-relay-benchmark.sh -Dpairs=200 -DdurationSeconds=30
+#   loadtest/run-relay-benchmark.sh -Dtransports=websocket,http,long-poll
 #
 # Environment: RATES (messages per second, one run each; default "1000"), NODES (default 2),
 # NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o), NODE_CPUS and
 # GENERATOR_CPUS (taskset -c lists, e.g. NODE_CPUS=1 GENERATOR_CPUS=0: nodes and generator on cores of
 # their own).
-# -D parameters go to the benchmark (see RelayBenchmark: pairs, warmupSeconds, durationSeconds, loops).
+# -D parameters go to the benchmark (see RelayBenchmark: pairs, warmupSeconds, durationSeconds, loops, and
+# transports: -Dtransports=websocket,http,long-poll runs the same load over each in turn, and gives the HTTP
+# transport's node CPU per message and latency as multiples of the WebSocket's).
 # Summaries are appended to loadtest/target/relay-benchmark.txt; each node's /metrics after the last run
 # and its log are under loadtest/target/cluster/. Exit status: 1 if any run lost a message or got an error.
 set -euo pipefail

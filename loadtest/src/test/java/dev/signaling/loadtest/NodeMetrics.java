@@ -7,8 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The figures a benchmark reads from one node's Prometheus text at {@code /metrics}. */
-record NodeMetrics(double cpuNanos, double relayed, double heapUsedBytes) {
+/**
+ * The figures a benchmark reads from one node's Prometheus text at {@code /metrics}. {@code
+ * httpPosts} and {@code httpPolls} count the HTTP transport's requests that reached this node,
+ * whichever node holds their session, so that the sum over the nodes counts each request once.
+ */
+record NodeMetrics(
+    double cpuNanos, double relayed, double heapUsedBytes, double httpPosts, double httpPolls) {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -19,11 +24,15 @@ record NodeMetrics(double cpuNanos, double relayed, double heapUsedBytes) {
   }
 
   static NodeMetrics read(URI metrics) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build();
+    // Generous: on a shared machine a loaded node may answer late, and without a reading the
+    // whole run is lost.
+    HttpRequest request = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(30)).build();
     String text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     double cpu = 0;
     double relayed = 0;
     double heap = 0;
+    double posts = 0;
+    double polls = 0;
     for (String line : text.split("\n")) {
       if (line.startsWith("process_cpu_time_ns_total ")) {
         cpu = value(line);
@@ -32,9 +41,13 @@ record NodeMetrics(double cpuNanos, double relayed, double heapUsedBytes) {
         relayed += value(line);
       } else if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
         heap += value(line);
+      } else if (line.startsWith("signaling_http_requests_total{request=\"send\"")) {
+        posts += value(line);
+      } else if (line.startsWith("signaling_http_requests_total{request=\"poll\"")) {
+        polls += value(line);
       }
     }
-    return new NodeMetrics(cpu, relayed, heap);
+    return new NodeMetrics(cpu, relayed, heap, posts, polls);
   }
 
   private static double value(String line) {

@@ -1,18 +1,16 @@
 package dev.signaling.loadtest;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -25,14 +23,28 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Parameters (system properties): {@code baseUrls} (two or more nodes, required), {@code rate}
  * (messages per second, 1000), {@code pairs} (200), {@code warmupSeconds} (10), {@code
- * durationSeconds} (30), {@code loops} (the generator's event loops, 1), {@code report} (a file the
- * summary is appended to). Exits 0 when every message timed was delivered and no error came back, 1
- * otherwise.
+ * durationSeconds} (30), {@code loops} (the generator's event loops, 1), {@code transports} (what
+ * carries the frames: {@code websocket}, {@code http}, {@code long-poll}, comma-separated for one
+ * run each, one after the other against the same nodes; {@code websocket} by default), {@code
+ * report} (a file the summary is appended to). With {@code websocket} first and others after it,
+ * the others' node CPU per message and latency are also given as multiples of the WebSocket's.
+ * Exits 0 when every message timed was delivered and no error came back, 1 otherwise, 2 when the
+ * benchmark could not run to its end (a login refused, a node that did not answer).
  */
 public final class RelayBenchmark {
   private RelayBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      System.exit(benchmark());
+    } catch (Exception failed) {
+      // Exits all the same: the generators' Vert.x threads would otherwise keep the JVM sending.
+      failed.printStackTrace();
+      System.exit(2);
+    }
+  }
+
+  private static int benchmark() throws Exception {
     List<URI> nodes = Params.baseUrls().stream().map(URI::create).toList();
     if (nodes.size() < 2) {
       throw new IllegalArgumentException(
@@ -45,7 +57,47 @@ public final class RelayBenchmark {
     int loops = Params.positive("loops", 1);
     String report = Params.string("report", "");
     String runId = Params.runId();
+    List<RelayTransport> transports =
+        Arrays.stream(Params.string("transports", "websocket").split(","))
+            .map(RelayTransport::parse)
+            .toList();
 
+    List<RelayResult> results = new ArrayList<>();
+    for (int i = 0; i < transports.size(); i++) {
+      RelayResult result =
+          run(
+              nodes,
+              transports.get(i),
+              runId + i,
+              rate,
+              pairs,
+              warmupSeconds,
+              durationSeconds,
+              loops);
+      results.add(result);
+      String summary = result.summary(rate, pairs, nodes.size(), durationSeconds);
+      System.out.println(summary);
+      appendTo(report, summary);
+    }
+    if (results.size() > 1 && results.get(0).transport() == RelayTransport.WEBSOCKET) {
+      String comparison = RelayResult.comparison(rate, results);
+      System.out.println(comparison);
+      appendTo(report, comparison);
+    }
+    return results.stream().allMatch(RelayResult::clean) ? 0 : 1;
+  }
+
+  /** One run over {@code transport}: its own users, logged in, warmed up, then measured. */
+  private static RelayResult run(
+      List<URI> nodes,
+      RelayTransport transport,
+      String runId,
+      int rate,
+      int pairs,
+      int warmupSeconds,
+      int durationSeconds,
+      int loops)
+      throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     List<RelayGenerator> generators = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
@@ -53,12 +105,13 @@ public final class RelayBenchmark {
       int first = i * pairs / loops;
       int count = (i + 1) * pairs / loops - first;
       RelayGenerator generator =
-          new RelayGenerator(nodes, runId, first, count, (double) rate / loops);
+          new RelayGenerator(nodes, transport, runId, first, count, (double) rate / loops);
       generators.add(generator);
       deployed.add(vertx.deployVerticle(generator));
     }
     Future.all(deployed).await(2, TimeUnit.MINUTES);
-    System.out.printf("%d pairs logged in over %d nodes%n", pairs, nodes.size());
+    System.out.printf(
+        "%d pairs logged in over %d nodes (%s)%n", pairs, nodes.size(), transport.label());
 
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
     long windowFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
@@ -69,15 +122,16 @@ public final class RelayBenchmark {
     Future.all(sending).await(1, TimeUnit.MINUTES);
 
     sleepUntil(windowFrom);
-    Snapshot before = Snapshot.take(nodes);
+    RelayResult.Snapshot before = RelayResult.Snapshot.take(nodes);
     sleepUntil(windowTo);
-    Snapshot after = Snapshot.take(nodes);
+    RelayResult.Snapshot after = RelayResult.Snapshot.take(nodes);
     generators.forEach(RelayGenerator::stopSending);
 
     // Messages of the window still in flight get 5 s to arrive; then the rest count as lost.
     long sent = 0;
     long received = 0;
     long errors = 0;
+    String firstError = null;
     Histogram latency = new Histogram(60_000_000L, 3);
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (true) {
@@ -88,6 +142,7 @@ public final class RelayBenchmark {
         sent += counts.sent();
         received += counts.received();
         errors += counts.errors();
+        firstError = firstError != null ? firstError : counts.firstError();
         latency.add(counts.latencyMicros());
       }
       if (received >= sent || System.nanoTime() - giveUp > 0) {
@@ -96,94 +151,23 @@ public final class RelayBenchmark {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     vertx.close().await(30, TimeUnit.SECONDS);
-
-    String summary =
-        summarize(
-            rate,
-            pairs,
-            nodes.size(),
-            durationSeconds,
-            sent,
-            received,
-            errors,
-            latency,
-            before,
-            after);
-    System.out.println(summary);
-    if (!report.isEmpty()) {
-      Files.writeString(
-          Path.of(report), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    if (firstError != null) {
+      System.out.println("first error: " + firstError);
     }
-    System.exit(received == sent && errors == 0 ? 0 : 1);
+    return new RelayResult(transport, sent, received, errors, latency, before, after);
   }
 
-  private static String summarize(
-      int rate,
-      int pairs,
-      int nodeCount,
-      int seconds,
-      long sent,
-      long received,
-      long errors,
-      Histogram latency,
-      Snapshot before,
-      Snapshot after) {
-    double wallSeconds = (after.atNanos - before.atNanos) / 1e9;
-    double relayed = after.relayed - before.relayed;
-    double nodeCpuMs = (after.nodeCpuNanos - before.nodeCpuNanos) / 1e6;
-    double generatorCpuMs = (after.generatorCpuNanos - before.generatorCpuNanos) / 1e6;
-    return String.format(
-        Locale.ROOT,
-        "relay rate %d msg/s, %d pairs over %d nodes, %d s: sent %d, received %d, lost %d, errors %d%n"
-            + "  delivery latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n"
-            + "  nodes relayed %.0f msg/s; node CPU %.1f ms per 1000 messages (%.2f cores in all);"
-            + " generator CPU %.2f cores%n"
-            + "  node heap used at the end: %.0f MB in all",
-        rate,
-        pairs,
-        nodeCount,
-        seconds,
-        sent,
-        received,
-        sent - received,
-        errors,
-        latency.getValueAtPercentile(50) / 1000.0,
-        latency.getValueAtPercentile(90) / 1000.0,
-        latency.getValueAtPercentile(99) / 1000.0,
-        latency.getValueAtPercentile(99.9) / 1000.0,
-        latency.getMaxValue() / 1000.0,
-        relayed / wallSeconds,
-        relayed == 0 ? 0 : nodeCpuMs / relayed * 1000,
-        nodeCpuMs / 1000 / wallSeconds,
-        generatorCpuMs / 1000 / wallSeconds,
-        after.heapBytes / 1e6);
+  private static void appendTo(String report, String text) throws IOException {
+    if (!report.isEmpty()) {
+      Files.writeString(
+          Path.of(report), text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {
     long left = nanos - System.nanoTime();
     if (left > 0) {
       TimeUnit.NANOSECONDS.sleep(left);
-    }
-  }
-
-  /** The nodes' counters and the generator's own CPU time at one moment. */
-  private record Snapshot(
-      long atNanos, double nodeCpuNanos, double relayed, double heapBytes, long generatorCpuNanos) {
-    static Snapshot take(List<URI> nodes) throws IOException, InterruptedException {
-      long at = System.nanoTime();
-      double cpu = 0;
-      double relayed = 0;
-      double heap = 0;
-      for (URI node : nodes) {
-        NodeMetrics metrics = NodeMetrics.read(NodeMetrics.metricsUrl(node));
-        cpu += metrics.cpuNanos();
-        relayed += metrics.relayed();
-        heap += metrics.heapUsedBytes();
-      }
-      long generatorCpu =
-          ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-              .getProcessCpuTime();
-      return new Snapshot(at, cpu, relayed, heap, generatorCpu);
     }
   }
 }

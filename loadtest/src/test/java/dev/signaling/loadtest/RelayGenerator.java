@@ -1,19 +1,22 @@
 package dev.signaling.loadtest;
 
+import dev.signaling.client.HttpConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
  * One event loop's share of {@link RelayBenchmark}: pairs of users, each half of a pair on a
- * different node, sending {@code new-ice-candidate} frames to each other at a fixed rate.
+ * different node, sending {@code new-ice-candidate} frames to each other at a fixed rate, over
+ * WebSockets or over the HTTP transport.
  *
  * <p>The rate is an open model: a 1 ms timer sends every message that is due by then, whether or
  * not earlier ones have arrived. Each frame carries the time it was due, and its receiver (in this
@@ -35,6 +38,7 @@ final class RelayGenerator extends VerticleBase {
   private static final String DUE_FIELD = "\"due\":";
 
   private final List<URI> nodes;
+  private final RelayTransport transport;
   private final String runId;
   private final int firstPair;
   private final int pairs;
@@ -46,13 +50,21 @@ final class RelayGenerator extends VerticleBase {
   private long sent;
   private long received;
   private long errors;
+  private String firstError;
   private long timer = -1;
   private long dueCount;
   private long windowFrom = Long.MAX_VALUE;
   private long windowTo = Long.MAX_VALUE;
 
-  RelayGenerator(List<URI> nodes, String runId, int firstPair, int pairs, double ratePerSecond) {
+  RelayGenerator(
+      List<URI> nodes,
+      RelayTransport transport,
+      String runId,
+      int firstPair,
+      int pairs,
+      double ratePerSecond) {
     this.nodes = nodes;
+    this.transport = transport;
     this.runId = runId;
     this.firstPair = firstPair;
     this.pairs = pairs;
@@ -72,8 +84,10 @@ final class RelayGenerator extends VerticleBase {
       String b = "b" + pair + "-" + runId;
       // Consecutive nodes, so that with two or more nodes the halves of a pair are never on the
       // same one.
-      logins.add(connect(nodes.get(pair % nodes.size()), a, b));
-      logins.add(connect(nodes.get((pair + 1) % nodes.size()), b, a));
+      URI first = nodes.get(pair % nodes.size());
+      URI second = nodes.get((pair + 1) % nodes.size());
+      logins.add(connect(first, second, a, b));
+      logins.add(connect(second, first, b, a));
     }
     return Future.all(logins)
         .onSuccess(
@@ -84,9 +98,28 @@ final class RelayGenerator extends VerticleBase {
             });
   }
 
-  private Future<Endpoint> connect(URI node, String name, String peer) {
-    return WsLogin.logIn(client, node, name, this::onFrame)
-        .map(socket -> new Endpoint(socket, FRAME_START + peer + FRAME_MIDDLE));
+  /**
+   * Logs {@code name} in on {@code node}; over HTTP, its requests alternate between {@code node}
+   * and {@code other}.
+   */
+  private Future<Endpoint> connect(URI node, URI other, String name, String peer) {
+    String prefix = FRAME_START + peer + FRAME_MIDDLE;
+    return switch (transport) {
+      case WEBSOCKET ->
+          WsLogin.logIn(client, node, name, this::onFrame)
+              .map(socket -> new Endpoint(socket::writeTextMessage, socket::close, prefix));
+      case HTTP, LONG_POLL ->
+          HttpLogin.logIn(
+                  vertx,
+                  node,
+                  other,
+                  transport == RelayTransport.HTTP
+                      ? HttpConnection.Downstream.STREAM
+                      : HttpConnection.Downstream.LONG_POLL,
+                  name,
+                  this::onFrame)
+              .map(connection -> new Endpoint(connection::send, connection::close, prefix));
+    };
   }
 
   private void onFrame(String frame) {
@@ -94,6 +127,9 @@ final class RelayGenerator extends VerticleBase {
     if (due < 0) {
       if (frame.contains("\"error\"")) {
         errors++;
+        if (firstError == null) {
+          firstError = frame;
+        }
       }
       return;
     }
@@ -132,7 +168,7 @@ final class RelayGenerator extends VerticleBase {
     while (dueCount < due) {
       long dueAt = startNanos + (long) (dueCount * 1e9 / ratePerSecond);
       Endpoint sender = senders.get((int) (dueCount % senders.size()));
-      sender.socket.writeTextMessage(sender.framePrefix + dueAt + "}");
+      sender.send.apply(sender.framePrefix + dueAt + "}");
       dueCount++;
       if (inWindow(dueAt)) {
         sent++;
@@ -154,16 +190,22 @@ final class RelayGenerator extends VerticleBase {
   Future<Counts> counts() {
     Promise<Counts> counts = Promise.promise();
     context.runOnContext(
-        now -> counts.complete(new Counts(sent, received, errors, latencyMicros.copy())));
+        now ->
+            counts.complete(new Counts(sent, received, errors, firstError, latencyMicros.copy())));
     return counts.future();
   }
 
+  /** Ends every session, so that the nodes are left as they were for the next run. */
   @Override
   public Future<?> stop() {
-    return client.close();
+    List<Future<Void>> closed = new ArrayList<>();
+    senders.forEach(sender -> closed.add(sender.close.get()));
+    return Future.join(closed).eventually(client::close);
   }
 
-  record Counts(long sent, long received, long errors, Histogram latencyMicros) {}
+  record Counts(
+      long sent, long received, long errors, String firstError, Histogram latencyMicros) {}
 
-  private record Endpoint(WebSocket socket, String framePrefix) {}
+  private record Endpoint(
+      Function<String, Future<Void>> send, Supplier<Future<Void>> close, String framePrefix) {}
 }
