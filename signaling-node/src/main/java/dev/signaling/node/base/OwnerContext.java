@@ -76,7 +76,10 @@ public final class OwnerContext {
     if (context.inThread()) {
       action.run();
     } else {
-      context.execute(action);
+      // As a task of the context, not merely of its thread: what the action starts (futures,
+      // timers,
+      // an owner of its own) finds the context current.
+      context.runOnContext(task -> action.run());
     }
   }
 

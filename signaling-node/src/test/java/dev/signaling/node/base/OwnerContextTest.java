@@ -61,6 +61,20 @@ class OwnerContextTest {
   }
 
   @Test
+  void anActionHandedToTheOwnerFromAnotherLoopRunsWithTheOwnerAsItsContext() throws Exception {
+    // A login handed to its HTTP session's loop builds the session's relays, which take the
+    // calling context as their owner: without one, the login failed.
+    OwnerContext owner = OwnerContext.of(own);
+    CompletableFuture<Boolean> ownerIsCurrent = new CompletableFuture<>();
+
+    other.runOnContext(
+        ignored ->
+            owner.run(() -> ownerIsCurrent.complete(OwnerContext.ofCaller().context() == own)));
+
+    assertThat(ownerIsCurrent.get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void aResultAlreadyOnTheOwnerIsNotWrappedAgain() throws Exception {
     CompletableFuture<Boolean> same = new CompletableFuture<>();
     own.runOnContext(
