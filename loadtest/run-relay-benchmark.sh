@@ -5,11 +5,15 @@
 #   loadtest/run-relay-benchmark.sh [-Dparam=value ...]
 #   RATES="1000 2000 5000" loadtest/run-relay-benchmark.sh -Dpairs=200 -DdurationSeconds=30
 #   loadtest/run-relay-benchmark.sh -Dtransports=websocket,http,long-poll
+#   REFERENCE=bare RATES="1000 5000" loadtest/run-relay-benchmark.sh -DwarmupSeconds=15
 #
 # Environment: RATES (messages per second, one run each; default "1000"), NODES (default 2),
 # NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o), NODE_CPUS and
 # GENERATOR_CPUS (taskset -c lists, e.g. NODE_CPUS=1 GENERATOR_CPUS=0: nodes and generator on cores of
-# their own).
+# their own), REFERENCE (bare: also start as many nodes of the bare relay, BareRelayNode, on ports from
+# 18181, and after each rate's runs run the same load against them and give the node CPU per message and
+# latency as multiples of the bare relay's; the bare relay's nodes take the same NODE_JAVA_OPTS, NODE_CPUS
+# and NODE_FLAGS' --event-loops).
 # -D parameters go to the benchmark (see RelayBenchmark: pairs, warmupSeconds, durationSeconds, loops, and
 # transports: -Dtransports=websocket,http,long-poll runs the same load over each in turn, and gives the HTTP
 # transport's node CPU per message and latency as multiples of the WebSocket's).
@@ -23,7 +27,8 @@ out="$root/loadtest/target/cluster"
 read -r -a generator_java_opts <<< "${GENERATOR_JAVA_OPTS:--Xmx1g}"
 for arg in "$@"; do
   case "$arg" in
-    -DbaseUrls=*|-Drate=*) echo "this script sets -DbaseUrls and -Drate itself (see RATES)" >&2; exit 2 ;;
+    -DbaseUrls=*|-Drate=*|-DreferenceUrls=*)
+      echo "this script sets -DbaseUrls, -DreferenceUrls and -Drate itself (see RATES, REFERENCE)" >&2; exit 2 ;;
     -D*) ;;
     *) echo "unexpected argument $arg: only -Dparam=value" >&2; exit 2 ;;
   esac
@@ -33,10 +38,20 @@ done
 . "$root/loadtest/lib/local-cluster.sh"
 echo "compiling the benchmark"
 classpath=$(loadtest_classpath)
-trap cluster_stop EXIT
+reference=()
+case "${REFERENCE:-}" in
+  "") ;;
+  bare) ;;
+  *) echo "REFERENCE takes bare, or nothing; got $REFERENCE" >&2; exit 2 ;;
+esac
+trap 'cluster_stop; reference_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 cluster_start "${NODES:-2}"
+if [ "${REFERENCE:-}" = bare ]; then
+  reference_start "${NODES:-2}" "$classpath"
+  reference=(-DreferenceUrls="$(reference_ws_urls)")
+fi
 
 launcher=()
 if [ -n "${GENERATOR_CPUS:-}" ]; then
@@ -46,7 +61,10 @@ status=0
 for rate in ${RATES:-1000}; do
   echo "relaying $rate messages/s"
   "${launcher[@]}" java "${generator_java_opts[@]}" -cp "$classpath" -DbaseUrls="$(cluster_ws_urls)" -Drate="$rate" \
-    -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
+    "${reference[@]}" -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
 done
 cluster_save_metrics
+if [ "${REFERENCE:-}" = bare ]; then
+  reference_save_metrics
+fi
 exit $status

@@ -9,11 +9,23 @@
 # node (e.g. "--event-loops 1"); NODE_JAR, the node jar to run (default: signaling-node/target's, built
 # when missing), e.g. an older build to compare with; NODE_CPUS, the CPUs the nodes may run on (taskset
 # -c syntax, e.g. "1"), to keep them off the load generator's.
+#
+#   reference_start COUNT CLASSPATH   starts COUNT nodes of the bare relay (dev.signaling.loadtest.bare.
+#                                     BareRelayNode, from the loadtest test class path) on HTTP ports from
+#                                     18181 and Hazelcast ports from 15801, with the same NODE_JAVA_OPTS,
+#                                     NODE_CPUS and NODE_FLAGS (of which it takes --event-loops); waits
+#                                     until each is ready
+#   reference_stop                    stops them as cluster_stop does the nodes
+# After reference_start: reference_ports, reference_pids.
 
 cluster_ports=()
 cluster_pids=()
 cluster_first_port=18081
 cluster_hazelcast_port=15701
+reference_ports=()
+reference_pids=()
+reference_first_port=18181
+reference_hazelcast_port=15801
 
 cluster_start() {
   local count=$1 port i deadline pid
@@ -57,29 +69,103 @@ cluster_start() {
     cluster_pids+=($!)
   done
 
-  deadline=$((SECONDS + 120))
-  for port in "${cluster_ports[@]}"; do
+  await_ready cluster_ports cluster_pids || return 1
+  echo "cluster ready"
+}
+
+# Waits until every port of the array named $1 answers /health/ready, while every process of the array
+# named $2 lives; at most 120 s.
+await_ready() {
+  local -n ports=$1 pids=$2
+  local port pid deadline=$((SECONDS + 120))
+  for port in "${ports[@]}"; do
     until curl -sf --max-time 2 -o /dev/null "http://127.0.0.1:$port/health/ready"; do
-      for pid in "${cluster_pids[@]}"; do
+      for pid in "${pids[@]}"; do
         if ! kill -0 "$pid" 2>/dev/null; then
-          echo "a node exited while starting; see $out/node-*.log" >&2
+          echo "a node exited while starting; see $out/*.log" >&2
           return 1
         fi
       done
       if [ $SECONDS -ge $deadline ]; then
-        echo "node on port $port not ready within 120 s; see $out/node-$port.log" >&2
+        echo "node on port $port not ready within 120 s; see $out/*-$port.log" >&2
         return 1
       fi
       sleep 0.5
     done
   done
-  echo "cluster ready"
+}
+
+# Starts the bare relay, the reference the relay benchmark divides by (see the top of this file).
+reference_start() {
+  local count=$1 classpath=$2 port i
+  local name="bare-$(date +%s)-$$"
+  local java_opts node_flags launcher=()
+  read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
+  if [ -n "${NODE_CPUS:-}" ]; then
+    launcher=(taskset -c "$NODE_CPUS")
+  fi
+  read -r -a node_flags <<< "${NODE_FLAGS:-}"
+  reference_ports=()
+  for ((i = 0; i < count; i++)); do
+    port=$((reference_first_port + i))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port on 127.0.0.1 is in use; stop whatever listens there first" >&2
+      return 1
+    fi
+    reference_ports+=("$port")
+  done
+  mkdir -p "$out"
+  rm -f "$out"/bare-*.log "$out"/metrics-bare-*.txt
+  echo "starting $count bare relay nodes (cluster $name) on 127.0.0.1:${reference_ports[*]}"
+  for port in "${reference_ports[@]}"; do
+    # What the node jar's manifest gives Hazelcast (see loadtest/pom.xml).
+    "${launcher[@]}" java "${java_opts[@]}" --add-modules=java.se \
+      --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+      --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.management/sun.management=ALL-UNNAMED \
+      --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED \
+      -cp "$classpath" dev.signaling.loadtest.bare.BareRelayNode \
+      --http-host 127.0.0.1 --http-port "$port" \
+      --cluster-host 127.0.0.1 --cluster-port "$reference_hazelcast_port" --cluster-members 127.0.0.1 \
+      --cluster-name "$name" "${node_flags[@]}" \
+      > "$out/bare-$port.log" 2>&1 < /dev/null &
+    reference_pids+=($!)
+  done
+  await_ready reference_ports reference_pids || return 1
+  echo "bare relay ready"
+}
+
+reference_stop() {
+  stop_all reference_pids
+  reference_pids=()
+}
+
+# Saves each bare relay node's /metrics as $out/metrics-bare-<port>.txt.
+reference_save_metrics() {
+  local port
+  for port in "${reference_ports[@]}"; do
+    curl -sf --max-time 10 "http://127.0.0.1:$port/metrics" > "$out/metrics-bare-$port.txt" \
+      || echo "could not read /metrics of the bare relay on port $port" >&2
+  done
+}
+
+# The WebSocket URLs of the bare relay's nodes, comma-separated.
+reference_ws_urls() {
+  local urls
+  urls=$(printf 'ws://127.0.0.1:%s/ws,' "${reference_ports[@]}")
+  echo "${urls%,}"
 }
 
 # One node after the other, each given 30 s to drain and stop after SIGTERM, then killed.
 cluster_stop() {
+  stop_all cluster_pids
+  cluster_pids=()
+}
+
+# Stops the processes of the array named $1 as cluster_stop describes.
+stop_all() {
+  local -n pids_to_stop=$1
   local pid deadline
-  for pid in "${cluster_pids[@]}"; do
+  for pid in "${pids_to_stop[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
     deadline=$((SECONDS + 30))
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
@@ -91,7 +177,6 @@ cluster_stop() {
     fi
     wait "$pid" 2>/dev/null || true
   done
-  cluster_pids=()
 }
 
 # Saves each node's /metrics as $out/metrics-<port><suffix>.txt.

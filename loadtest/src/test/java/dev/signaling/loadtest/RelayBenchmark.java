@@ -28,8 +28,11 @@ import org.HdrHistogram.Histogram;
  * run each, one after the other against the same nodes; {@code websocket} by default), {@code
  * report} (a file the summary is appended to). With {@code websocket} first and others after it,
  * the others' node CPU per message and latency are also given as multiples of the WebSocket's.
- * Exits 0 when every message timed was delivered and no error came back, 1 otherwise, 2 when the
- * benchmark could not run to its end (a login refused, a node that did not answer).
+ * {@code referenceUrls} (as many nodes of the bare relay, {@code bare.BareRelayNode}): after those
+ * runs, the same load over WebSockets against the bare relay, and every run's node CPU per message
+ * and latency as multiples of the bare relay's. Exits 0 when every message timed was delivered and
+ * no error came back, 1 otherwise, 2 when the benchmark could not run to its end (a login refused,
+ * a node that did not answer).
  */
 public final class RelayBenchmark {
   private RelayBenchmark() {}
@@ -83,6 +86,30 @@ public final class RelayBenchmark {
       String comparison = RelayResult.comparison(rate, results);
       System.out.println(comparison);
       appendTo(report, comparison);
+    }
+    String referenceUrls = Params.string("referenceUrls", "");
+    if (!referenceUrls.isEmpty()) {
+      List<URI> reference =
+          Arrays.stream(referenceUrls.split(",")).map(String::trim).map(URI::create).toList();
+      RelayResult bare =
+          run(
+              reference,
+              RelayTransport.WEBSOCKET,
+              runId + "r",
+              rate,
+              pairs,
+              warmupSeconds,
+              durationSeconds,
+              loops);
+      String summary =
+          "reference, the bare relay: "
+              + bare.summary(rate, pairs, reference.size(), durationSeconds);
+      System.out.println(summary);
+      appendTo(report, summary);
+      String comparison = RelayResult.againstReference(rate, results, bare);
+      System.out.println(comparison);
+      appendTo(report, comparison);
+      results.add(bare);
     }
     return results.stream().allMatch(RelayResult::clean) ? 0 : 1;
   }

@@ -60,7 +60,40 @@ record RelayResult(
     return text.toString();
   }
 
-  /** {@code x1.23}, or {@code n/a} when the WebSocket run measured nothing to divide by. */
+  /**
+   * Each run's node CPU per message and latency percentiles as multiples of the bare relay's,
+   * measured right after them with the same load: what the signaling node costs over the stack it
+   * is built on.
+   */
+  static String againstReference(int rate, List<RelayResult> results, RelayResult bare) {
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "compared with the bare relay at %d msg/s (node CPU %.1f ms per 1000 messages,"
+                    + " p50 %.2f ms, p99 %.2f ms):",
+                rate,
+                bare.cpuMsPerThousand(),
+                bare.latency().getValueAtPercentile(50) / 1000.0,
+                bare.latency().getValueAtPercentile(99) / 1000.0));
+    for (RelayResult result : results) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "%n  signaling node over %s: node CPU per message %s; delivery latency p50 %s, p99 %s",
+              result.transport().label(),
+              ratio(result.cpuMsPerThousand(), bare.cpuMsPerThousand()),
+              ratio(
+                  result.latency().getValueAtPercentile(50),
+                  bare.latency().getValueAtPercentile(50)),
+              ratio(
+                  result.latency().getValueAtPercentile(99),
+                  bare.latency().getValueAtPercentile(99))));
+    }
+    return text.toString();
+  }
+
+  /** {@code x1.23}, or {@code n/a} when the run divided by measured nothing. */
   private static String ratio(double value, double base) {
     return base > 0 ? String.format(Locale.ROOT, "x%.2f", value / base) : "n/a";
   }
