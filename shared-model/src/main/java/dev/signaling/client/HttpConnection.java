@@ -15,7 +15,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -299,7 +298,7 @@ public final class HttpConnection {
               }
               failures = 0;
               stream = responded.result();
-              EventParser events = new EventParser();
+              ServerSentEvents events = new ServerSentEvents(this::onEvent, () -> closed);
               stream.handler(bytes -> events.feed(bytes));
               stream.exceptionHandler(broken -> {});
               stream.endHandler(
@@ -373,45 +372,5 @@ public final class HttpConnection {
         .setPort(port)
         .setURI(SESSIONS + "/" + id + path)
         .putHeader(KEY_HEADER, key);
-  }
-
-  /**
-   * Splits a stream into its events at blank lines, on bytes: a line break never falls inside a
-   * UTF-8 character.
-   */
-  private final class EventParser {
-    private Buffer pending = Buffer.buffer();
-
-    void feed(Buffer bytes) {
-      pending.appendBuffer(bytes);
-      int start = 0;
-      for (int i = 0; i + 1 < pending.length(); i++) {
-        if (pending.getByte(i) == '\n' && pending.getByte(i + 1) == '\n') {
-          event(pending.getString(start, i, StandardCharsets.UTF_8.name()));
-          start = i + 2;
-          i++;
-          if (closed) {
-            return;
-          }
-        }
-      }
-      pending = pending.getBuffer(start, pending.length());
-    }
-
-    private void event(String text) {
-      String event = null;
-      String lastId = null;
-      String data = null;
-      for (String line : text.split("\n")) {
-        if (line.startsWith("event: ")) {
-          event = line.substring(7);
-        } else if (line.startsWith("id: ")) {
-          lastId = line.substring(4);
-        } else if (line.startsWith("data: ")) {
-          data = line.substring(6);
-        }
-      }
-      onEvent(event, lastId, data);
-    }
   }
 }

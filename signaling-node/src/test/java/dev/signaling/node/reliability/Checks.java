@@ -142,6 +142,16 @@ final class Checks {
    * Whether every room holds exactly its users that are online (all but {@code away} and the
    * abandoned), each as the session presence names, on one of {@code liveNodes}.
    */
+  /** The members named in {@code gone} that some room of {@code load} still holds. */
+  static Set<String> frozenMembersInRooms(SignalingNode node, CallLoad load, Set<String> gone) {
+    Set<String> left = new TreeSet<>();
+    for (String room : load.users().stream().map(user -> user.room).collect(Collectors.toSet())) {
+      RoomState state = TestCluster.await(node.rooms().get(room));
+      state.members().keySet().stream().filter(gone::contains).forEach(left::add);
+    }
+    return left;
+  }
+
   static boolean roomsMatch(
       SignalingNode node, CallLoad load, Set<User> away, Set<String> liveNodes) {
     return roomsMismatch(node, load, away, liveNodes) == null;
