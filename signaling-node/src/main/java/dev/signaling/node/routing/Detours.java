@@ -21,8 +21,9 @@ final class Detours {
   static final class Frame {
     final String text;
     final long ref;
-    private final Promise<Void> placed = Promise.promise();
-    private volatile boolean onDetour;
+
+    /** Made when the frame takes a detour: most frames never do, and cost nothing here. */
+    private volatile Promise<Void> placed;
 
     Frame(String text, long ref) {
       this.text = text;
@@ -31,7 +32,10 @@ final class Detours {
 
     /** The frame is held, or its fate is known: frames behind it may go on. */
     void placed() {
-      placed.tryComplete();
+      Promise<Void> detour = placed;
+      if (detour != null) {
+        detour.tryComplete();
+      }
     }
   }
 
@@ -39,14 +43,16 @@ final class Detours {
    * Runs {@code detour} for {@code frame} once the earlier detours to {@code target} are placed.
    */
   Future<Void> inTurn(String target, Frame frame, Supplier<Future<Void>> detour) {
-    if (frame.onDetour) {
+    if (frame.placed != null) {
       // A later step of the same detour (a user followed, then found away): its turn is taken.
       return detour.get();
     }
-    frame.onDetour = true;
+    frame.placed = Promise.promise();
     Future<Void> mine = frame.placed.future();
     Future<Void> before = lastPlaced.put(target, mine);
     mine.onComplete(done -> lastPlaced.remove(target, mine));
-    return before == null ? detour.get() : before.transform(settled -> detour.get());
+    Future<Void> fate = before == null ? detour.get() : before.transform(settled -> detour.get());
+    // A detour's result is the frame's fate: known, the frame is placed at the latest.
+    return fate.onComplete(known -> frame.placed());
   }
 }

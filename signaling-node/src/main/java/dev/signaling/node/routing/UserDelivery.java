@@ -52,7 +52,7 @@ final class UserDelivery {
   Future<Void> deliver(String sender, String target, PresenceEntry entry, String text) {
     // Numbered now, in the order the sender's frames are handed on, in case it is held.
     Detours.Frame frame = new Detours.Frame(text, held.nextRef());
-    return deliver(sender, target, entry, frame, MOVES).onComplete(fate -> frame.placed());
+    return deliver(sender, target, entry, frame, MOVES);
   }
 
   private Future<Void> deliver(
