@@ -114,8 +114,27 @@ public final class SignalingClient {
     this.wire = wire;
   }
 
+  /**
+   * How long {@link #connect(Vertx, String, int)} waits for the handshake's answer: a node that
+   * accepts connections but does not answer (frozen, overloaded) fails the attempt, so the caller
+   * can try another node instead of waiting forever.
+   */
+  public static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
   public static Future<SignalingClient> connect(Vertx vertx, String host, int port) {
-    return connect(vertx, new WebSocketConnectOptions().setHost(host).setPort(port).setURI(PATH));
+    return connect(vertx, host, port, Duration.ofMillis(HANDSHAKE_TIMEOUT_MS));
+  }
+
+  /** Connects, failing when the handshake has not been answered within {@code handshakeTimeout}. */
+  public static Future<SignalingClient> connect(
+      Vertx vertx, String host, int port, Duration handshakeTimeout) {
+    return connect(
+        vertx,
+        new WebSocketConnectOptions()
+            .setHost(host)
+            .setPort(port)
+            .setURI(PATH)
+            .setTimeout(handshakeTimeout.toMillis()));
   }
 
   public static Future<SignalingClient> connect(Vertx vertx, WebSocketConnectOptions options) {

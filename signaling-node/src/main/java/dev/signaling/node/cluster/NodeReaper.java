@@ -30,6 +30,15 @@ public final class NodeReaper {
   private long timer = -1;
 
   /**
+   * Set while this node rejoins after a split: its view of the members is its own, not the
+   * cluster's.
+   */
+  private volatile boolean rejoining;
+
+  /** The members at the previous sweep's tick, touched only by the sweep's timer. */
+  private Set<String> membersAtLastTick = Set.of();
+
+  /**
    * @param onReaped told which users' entries were removed from which state, when any were
    */
   public NodeReaper(
@@ -49,6 +58,8 @@ public final class NodeReaper {
 
   public void start() {
     cluster.onMemberLeft(this::reap);
+    cluster.onRejoinAfterSplit(() -> rejoining = true);
+    cluster.onMergeCompleted(() -> rejoining = false);
     timer = vertx.setPeriodic(reconcileInterval.toMillis(), tick -> reconcile());
   }
 
@@ -82,11 +93,20 @@ public final class NodeReaper {
     }
   }
 
-  private void reconcile() {
-    if (!cluster.isOldestMember()) {
+  /**
+   * Sweeps only on a membership that has held for a whole period. A node rejoining after a split
+   * lists itself alone until the merge completes, and believes itself the oldest member: a sweep
+   * then would remove every other node's entries from the merged cluster (they were seen to go, all
+   * of them, and come back only by each node's re-assertion). A sweep started just before a node
+   * joins can still remove that node's first entries; its re-assertion restores them.
+   */
+  void reconcile() {
+    Set<String> members = cluster.members();
+    boolean steady = members.equals(membersAtLastTick);
+    membersAtLastTick = members;
+    if (rejoining || !steady || !cluster.isOldestMember()) {
       return;
     }
-    Set<String> members = cluster.members();
     for (NodeScopedState state : states) {
       state
           .removeAllExcept(members)

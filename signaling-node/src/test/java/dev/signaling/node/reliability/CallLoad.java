@@ -39,6 +39,12 @@ final class CallLoad {
   private static final String CANDIDATE =
       "candidate:1 1 udp 2122260223 192.0.2.10 54400 typ host generation 0";
 
+  /**
+   * A node that is frozen accepts connections but answers no handshake: a reconnecting user gives
+   * up on it after this long and tries the next node, as a client behind a load balancer would.
+   */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+
   /** Where a client connects: a node's address as clients see it. */
   record Endpoint(String label, String host, int port) {}
 
@@ -110,6 +116,24 @@ final class CallLoad {
       this.name = nameOf(prefix, index);
       this.partner = nameOf(prefix, index ^ 1);
       this.room = prefix + "-room-" + (index / roomSize);
+    }
+
+    /** Where the user is and how it got there, for failure messages. */
+    String describe() {
+      return name
+          + " (online "
+          + online
+          + " on "
+          + (endpoint == null ? "?" : endpoint.label())
+          + ", login "
+          + gen
+          + ", joined with login "
+          + joinedGen
+          + ", go-aways "
+          + goAways.get()
+          + ", closes "
+          + closeCodes
+          + ")";
     }
 
     static String nameOf(String prefix, int index) {
@@ -381,7 +405,7 @@ final class CallLoad {
   }
 
   private Future<Void> connect(User user, Endpoint endpoint) {
-    return SignalingClient.connect(vertx, endpoint.host(), endpoint.port())
+    return SignalingClient.connect(vertx, endpoint.host(), endpoint.port(), HANDSHAKE_TIMEOUT)
         .compose(
             client -> {
               client.stopRecording();

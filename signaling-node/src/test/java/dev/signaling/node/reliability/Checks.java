@@ -179,7 +179,15 @@ final class Checks {
             + " holds "
             + new TreeSet<>(state.members().keySet())
             + ", expected "
-            + new TreeSet<>(room.getValue());
+            + new TreeSet<>(room.getValue())
+            + "; missing: "
+            + load.users().stream()
+                .filter(
+                    user ->
+                        room.getValue().contains(user.name)
+                            && !state.members().containsKey(user.name))
+                .map(User::describe)
+                .toList();
       }
       for (Map.Entry<String, PresenceEntry> member : state.members().entrySet()) {
         if (!liveNodes.contains(member.getValue().node())
