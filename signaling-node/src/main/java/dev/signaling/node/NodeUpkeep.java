@@ -7,6 +7,7 @@ import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.config.Resume;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.LocalSessions;
+import dev.signaling.node.routing.NodeLinks;
 import dev.signaling.node.session.AwayOnDeparture;
 import dev.signaling.node.session.Departures;
 import dev.signaling.node.session.GoneUsers;
@@ -131,6 +132,11 @@ final class NodeUpkeep {
         .view()
         .onMemberJoined(joined -> reassertion.reassertSoon("member " + joined + " joined"));
     runtime.view().onMergeCompleted(() -> reassertion.reassertSoon("merge completed"));
+    NodeLinks links =
+        new NodeLinks(
+            vertx, runtime.view().nodeId(), node -> runtime.view().members().contains(node));
+    runtime.view().onMemberJoined(links::link);
+    links.linkAll(runtime.view().members());
     rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));
     reassertion.start();
     return new NodeUpkeep(vertx, reaper, reassertion, awaySweep);

@@ -48,6 +48,9 @@ public final class ClusterBootstrap {
         .map(
             vertx -> {
               HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+              hazelcast
+                  .getPartitionService()
+                  .addMigrationListener(new PartitionMigrations(registry));
               ClusterView view =
                   new HazelcastClusterView(
                       hazelcast, clusterManager.getNodeId(), vertx.getOrCreateContext());
