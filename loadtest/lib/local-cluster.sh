@@ -73,6 +73,61 @@ cluster_start() {
   echo "cluster ready"
 }
 
+# Starts COUNT nodes one after another, each once the one before is ready, and prints how long each
+# took from its start until ready (started all at once, many nodes on one machine split and merge while
+# they form the cluster). Takes the same environment as cluster_start.
+cluster_start_one_by_one() {
+  local count=$1 i
+  shift
+  cluster_name="loadtest-$(date +%s)-$$"
+  cluster_ports=()
+  cluster_pids=()
+  mkdir -p "$out"
+  rm -f "$out"/node-*.log "$out"/metrics-*.txt
+  echo "starting $count nodes one by one (cluster $cluster_name); logs in $out"
+  for ((i = 0; i < count; i++)); do
+    cluster_add_node "$@" || return 1
+  done
+  echo "cluster ready"
+}
+
+# Starts one more node of the cluster cluster_start_one_by_one began, on the next port; waits until it
+# is ready and prints how long that took. Sets added_port and added_pid.
+cluster_add_node() {
+  local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
+  local java_opts node_flags launcher=() started ready_ms
+  read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
+  if [ -n "${NODE_CPUS:-}" ]; then
+    launcher=(taskset -c "$NODE_CPUS")
+  fi
+  read -r -a node_flags <<< "${NODE_FLAGS:-}"
+  if [ -z "${cluster_jar:-}" ]; then
+    if [ ! -f "$jar" ]; then
+      (cd "$root" && mvn -q -DskipTests package -pl signaling-node -am)
+    fi
+    cp "$jar" "$out/signaling-node.jar"
+    cluster_jar="$out/signaling-node.jar"
+  fi
+  added_port=$((cluster_first_port + ${#cluster_ports[@]}))
+  if (exec 3<>"/dev/tcp/127.0.0.1/$added_port") 2>/dev/null; then
+    echo "port $added_port on 127.0.0.1 is in use; stop whatever listens there first" >&2
+    return 1
+  fi
+  started=$(date +%s%N)
+  "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
+    --http-host 127.0.0.1 --http-port "$added_port" \
+    --cluster-host 127.0.0.1 --cluster-port "$cluster_hazelcast_port" --cluster-members 127.0.0.1 \
+    --cluster-name "$cluster_name" --drain-seconds 2 --max-connections-per-ip 100000 "${node_flags[@]}" "$@" \
+    > "$out/node-$added_port.log" 2>&1 < /dev/null &
+  added_pid=$!
+  cluster_ports+=("$added_port")
+  cluster_pids+=("$added_pid")
+  local one_port=("$added_port") one_pid=("$added_pid")
+  await_ready one_port one_pid || return 1
+  ready_ms=$((($(date +%s%N) - started) / 1000000))
+  echo "node $((${#cluster_ports[@]})) (port $added_port) ready $ready_ms ms after its start"
+}
+
 # Waits until every port of the array named $1 answers /health/ready, while every process of the array
 # named $2 lives; at most 120 s.
 await_ready() {
