@@ -45,6 +45,7 @@ final class LocalDns implements AutoCloseable {
     Files.writeString(directory.resolve("hosts"), "");
     Files.writeString(directory.resolve("resolv.conf"), "nameserver " + host + "\n");
     Files.writeString(directory.resolve("nsswitch.conf"), "hosts: files dns\n");
+    probeMountNamespace(directory);
     Path log = directory.resolve("dnsmasq.log");
     Process process =
         new ProcessBuilder(
@@ -119,6 +120,10 @@ final class LocalDns implements AutoCloseable {
 
   /** What to put before a command so that it resolves names through this server alone. */
   List<String> prefix() {
+    return prefix(directory);
+  }
+
+  private static List<String> prefix(Path directory) {
     return List.of(
         "unshare",
         "--mount",
@@ -132,6 +137,18 @@ final class LocalDns implements AutoCloseable {
         "sh",
         directory.resolve("resolv.conf").toString(),
         directory.resolve("nsswitch.conf").toString());
+  }
+
+  /** Fails when the nodes could not be given this server's files (no unshare, or not root). */
+  private static void probeMountNamespace(Path directory) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(prefix(directory));
+    command.add("true");
+    Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(probe.getInputStream().readAllBytes());
+    if (!probe.waitFor(10, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+      probe.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed: " + output);
+    }
   }
 
   private int reads() throws IOException {
