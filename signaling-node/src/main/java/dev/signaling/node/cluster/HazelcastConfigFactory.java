@@ -12,6 +12,7 @@ import com.hazelcast.spi.merge.DiscardMergePolicy;
 import dev.signaling.node.config.Discovery;
 import dev.signaling.node.config.KubernetesDiscovery;
 import dev.signaling.node.config.NodeConfig;
+import dev.signaling.node.config.Setting;
 import dev.signaling.node.presence.HazelcastPresence;
 import dev.signaling.node.presence.PresenceRecordSerializer;
 import dev.signaling.node.rooms.HazelcastRoomRegistry;
@@ -19,6 +20,10 @@ import dev.signaling.node.rooms.JoinOutcomeSerializer;
 import dev.signaling.node.rooms.RoomRestoreSerializer;
 import dev.signaling.node.rooms.RoomStateSerializer;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The only place that builds Hazelcast configuration, from the node's {@link NodeConfig}. */
 public final class HazelcastConfigFactory {
@@ -93,14 +98,45 @@ public final class HazelcastConfigFactory {
       if (where.usesDns()) {
         kubernetes.setProperty("service-dns", where.serviceDns());
       } else {
-        kubernetes.setProperty("service-name", where.serviceName());
-        if (!where.namespace().isEmpty()) {
-          kubernetes.setProperty("namespace", where.namespace());
-        }
+        applyKubernetesApi(kubernetes, where);
       }
       kubernetes.setProperty("service-port", Integer.toString(node.clusterPort()));
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
+    }
+  }
+
+  /**
+   * API mode. Unset, the API's URL, token and CA are Hazelcast's in-cluster defaults: {@code
+   * https://kubernetes.default.svc} and the pod's service-account files.
+   */
+  private static void applyKubernetesApi(KubernetesConfig kubernetes, KubernetesDiscovery where) {
+    kubernetes.setProperty("service-name", where.serviceName());
+    if (!where.namespace().isEmpty()) {
+      kubernetes.setProperty("namespace", where.namespace());
+    }
+    // The nodes have no Hazelcast clients outside the cluster, so no public addresses to find: left
+    // on its default, every discovery also lists all the namespace's endpoints and logs a warning
+    // that it found none.
+    kubernetes.setProperty("expose-externally", "false");
+    if (!where.apiUrl().isEmpty()) {
+      kubernetes.setProperty("kubernetes-master", where.apiUrl());
+    }
+    if (!where.tokenFile().isEmpty()) {
+      kubernetes.setProperty(
+          "api-token", read(Setting.CLUSTER_KUBERNETES_TOKEN_FILE, where.tokenFile()).trim());
+    }
+    if (!where.caFile().isEmpty()) {
+      kubernetes.setProperty(
+          "ca-certificate", read(Setting.CLUSTER_KUBERNETES_CA_FILE, where.caFile()));
+    }
+  }
+
+  private static String read(Setting setting, String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(setting.env() + ": cannot read " + file, e);
     }
   }
 

@@ -142,15 +142,43 @@ public final class ConfigLoader {
         new KubernetesDiscovery(
             values.get(Setting.CLUSTER_SERVICE_DNS),
             values.get(Setting.CLUSTER_SERVICE_NAME),
-            values.get(Setting.CLUSTER_NAMESPACE));
-    if (discovery == Discovery.KUBERNETES
-        && !kubernetes.usesDns()
-        && kubernetes.serviceName().isEmpty()) {
+            values.get(Setting.CLUSTER_NAMESPACE),
+            values.get(Setting.CLUSTER_KUBERNETES_API_URL),
+            values.get(Setting.CLUSTER_KUBERNETES_TOKEN_FILE),
+            values.get(Setting.CLUSTER_KUBERNETES_CA_FILE));
+    if (discovery != Discovery.KUBERNETES) {
+      return kubernetes;
+    }
+    if (!kubernetes.usesDns() && kubernetes.serviceName().isEmpty()) {
       throw new ConfigException(
           "CLUSTER_DISCOVERY=kubernetes needs "
               + describe(Setting.CLUSTER_SERVICE_DNS)
               + " or "
               + describe(Setting.CLUSTER_SERVICE_NAME));
+    }
+    // DNS mode never reads them: refused rather than ignored, so that a half-made switch between
+    // the modes shows at start.
+    for (Setting apiOnly :
+        List.of(
+            Setting.CLUSTER_KUBERNETES_API_URL,
+            Setting.CLUSTER_KUBERNETES_TOKEN_FILE,
+            Setting.CLUSTER_KUBERNETES_CA_FILE)) {
+      if (kubernetes.usesDns() && !values.get(apiOnly).isEmpty()) {
+        throw new ConfigException(
+            describe(apiOnly)
+                + " is for the Kubernetes API mode; "
+                + describe(Setting.CLUSTER_SERVICE_DNS)
+                + " selects the DNS mode");
+      }
+    }
+    String url = kubernetes.apiUrl();
+    // Hazelcast insists on a CA certificate in API mode, so a plain-HTTP API could not be used.
+    if (!url.isEmpty() && !url.startsWith("https://")) {
+      throw new ConfigException(
+          describe(Setting.CLUSTER_KUBERNETES_API_URL)
+              + " must start with https://; got \""
+              + url
+              + "\"");
     }
     return kubernetes;
   }

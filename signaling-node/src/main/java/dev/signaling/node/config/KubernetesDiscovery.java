@@ -7,8 +7,17 @@ package dev.signaling.node.config;
  * @param serviceDns e.g. {@code signaling-hazelcast.default.svc.cluster.local}; empty for API mode
  * @param serviceName the Service for API mode
  * @param namespace the namespace for API mode; empty for the pod's own
+ * @param apiUrl the API server's base URL for API mode; empty for the in-cluster default
+ * @param tokenFile a file with the API's bearer token; empty for the pod's service-account token
+ * @param caFile a PEM file with the API server's CA; empty for the pod's service-account CA
  */
-public record KubernetesDiscovery(String serviceDns, String serviceName, String namespace) {
+public record KubernetesDiscovery(
+    String serviceDns,
+    String serviceName,
+    String namespace,
+    String apiUrl,
+    String tokenFile,
+    String caFile) {
 
   public boolean usesDns() {
     return !serviceDns.isEmpty();
@@ -18,6 +27,9 @@ public record KubernetesDiscovery(String serviceDns, String serviceName, String 
   public String toString() {
     return usesDns()
         ? "dns " + serviceDns
-        : "api service " + serviceName + (namespace.isEmpty() ? "" : " in " + namespace);
+        : "api service "
+            + serviceName
+            + (namespace.isEmpty() ? "" : " in " + namespace)
+            + (apiUrl.isEmpty() ? "" : " at " + apiUrl);
   }
 }

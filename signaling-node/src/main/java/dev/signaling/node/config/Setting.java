@@ -29,6 +29,18 @@ public enum Setting {
   CLUSTER_SERVICE_NAME(
       "", "kubernetes without CLUSTER_SERVICE_DNS: the Service whose endpoints the API lists."),
   CLUSTER_NAMESPACE("", "kubernetes API mode: the namespace (default: the pod's own)."),
+  CLUSTER_KUBERNETES_API_URL(
+      "",
+      "kubernetes API mode: base URL of the Kubernetes API server (default:"
+          + " https://kubernetes.default.svc, as seen from a pod)."),
+  CLUSTER_KUBERNETES_TOKEN_FILE(
+      "",
+      "kubernetes API mode: file holding the API's bearer token, read once at start (default: the"
+          + " pod's service-account token, read again at every request)."),
+  CLUSTER_KUBERNETES_CA_FILE(
+      "",
+      "kubernetes API mode: PEM file of the CA that signed the API server's certificate (default:"
+          + " the pod's service-account ca.crt)."),
   STUN_URLS(
       "",
       "Comma-separated STUN URLs handed to clients in login-ok's iceServers (e.g. stun:stun.example.org:3478)."),

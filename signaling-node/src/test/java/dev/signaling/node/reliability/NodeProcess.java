@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * optionally inside a network namespace ({@code ip netns exec}), and with its client-facing address
  * given by the test.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -50,7 +50,7 @@ final class NodeProcess implements AutoCloseable {
    * behind {@code prefix} (for example {@code ip netns exec NS}). Clients reach it at {@code
    * host:httpPort}.
    */
-  static NodeProcess start(
+  public static NodeProcess start(
       String name, List<String> prefix, String host, int httpPort, Map<String, String> settings)
       throws IOException {
     String jar = System.getProperty("signaling.jar");
@@ -83,37 +83,37 @@ final class NodeProcess implements AutoCloseable {
     return new NodeProcess(name, builder.start(), host, httpPort, log);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  String host() {
+  public String host() {
     return host;
   }
 
-  int httpPort() {
+  public int httpPort() {
     return httpPort;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** GET {@code path}; the status code, or -1 when the node does not answer within two seconds. */
-  int status(String path) {
+  public int status(String path) {
     return get(path).map(HttpResponse::statusCode).orElse(-1);
   }
 
   /** GET {@code path}; the response, or empty when the node does not answer within two seconds. */
-  Optional<HttpResponse<String>> get(String path) {
+  public Optional<HttpResponse<String>> get(String path) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
             .timeout(Duration.ofSeconds(2))
@@ -132,33 +132,33 @@ final class NodeProcess implements AutoCloseable {
   /**
    * The members of its cluster as the node counts them (/health/live); -1 when it does not answer.
    */
-  int clusterMembers() {
+  public int clusterMembers() {
     return get("/health/live")
         .map(live -> new JsonObject(live.body()).getInteger("clusterMembers", -1))
         .orElse(-1);
   }
 
   /** SIGTERM: the node drains and exits. */
-  void terminate() throws IOException, InterruptedException {
+  public void terminate() throws IOException, InterruptedException {
     signal("TERM");
   }
 
   /** SIGKILL. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 
   /** SIGSTOP: the process stops answering, its sockets stay open. */
-  void freeze() throws IOException, InterruptedException {
+  public void freeze() throws IOException, InterruptedException {
     signal("STOP");
   }
 
   /** SIGCONT. */
-  void thaw() throws IOException, InterruptedException {
+  public void thaw() throws IOException, InterruptedException {
     signal("CONT");
   }
 
-  OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
         ? OptionalInt.of(process.exitValue())
         : OptionalInt.empty();
@@ -194,7 +194,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** A TCP port free on the loopback now. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
     }
@@ -204,7 +204,7 @@ final class NodeProcess implements AutoCloseable {
    * The first of {@code count} consecutive ports, all free on the loopback now, from a range away
    * from the Hazelcast default (5701) that the other tests' clusters use.
    */
-  static int freePortRange(int count) throws IOException {
+  public static int freePortRange(int count) throws IOException {
     Random random = new Random();
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 20000 + random.nextInt(20000);
