@@ -48,13 +48,48 @@ migration_after() {
   tail -n +"$from" "$log" | grep "partition migration finished" | tail -1 | sed 's/.* - //'
 }
 
+# CPU seconds the running nodes have used, from /proc: read in a moment, unlike their /metrics under load.
+nodes_cpu_seconds() {
+  local pid ticks=0 fields
+  for pid in "${cluster_pids[@]}"; do
+    read -r -a fields < <(sed 's/.*) //' "/proc/$pid/stat")
+    ticks=$((ticks + fields[11] + fields[12]))
+  done
+  awk "BEGIN {printf \"%.2f\", $ticks / $(getconf CLK_TCK)}"
+}
+
+# Runs RelayBenchmark and prints the nodes' CPU over the whole run (logins, warm-up and measured
+# window alike), in cores; the report goes to $1.
+relay_with_node_cpu() {
+  local report=$1 before after started elapsed
+  shift
+  before=$(nodes_cpu_seconds)
+  started=$(date +%s%N)
+  generator -Drate="$rate" "$@" dev.signaling.loadtest.RelayBenchmark | tee "$report" || status=1
+  after=$(nodes_cpu_seconds)
+  elapsed=$(awk "BEGIN {printf \"%.1f\", ($(date +%s%N) - $started) / 1e9}")
+  echo "nodes' CPU over the whole run ($elapsed s, from /proc): $(awk "BEGIN {printf \"%.3f\", ($after - $before) / $elapsed}") cores" \
+    | tee -a "$report"
+}
+
+# The nodes' CPU while nothing happens, in cores over 10 s: the price of membership alone.
+idle_node_cpu() {
+  local before after
+  before=$(nodes_cpu_seconds)
+  sleep 10
+  after=$(nodes_cpu_seconds)
+  echo "nodes' CPU idle, ${#cluster_pids[@]} nodes: $(awk "BEGIN {printf \"%.3f\", ($after - $before) / 10}") cores"
+}
+
 status=0
 mkdir -p "$(dirname "$summary")"
 exec > >(tee -a "$summary") 2>&1
 echo "== $(date -u +%FT%TZ) scaling run: $nodes nodes, $rate msg/s, NODE_JAVA_OPTS=$NODE_JAVA_OPTS"
 cluster_start_one_by_one "$nodes"
 generator dev.signaling.loadtest.MeshCheck || status=1
-generator -Drate="$rate" "$@" dev.signaling.loadtest.RelayBenchmark | tee "$out/relay-many.txt" || status=1
+idle_node_cpu
+many_report="$out/relay-many.txt"
+relay_with_node_cpu "$many_report" "$@"
 echo "threads and connections to other nodes, after the load:"
 python3 "$root/loadtest/lib/node-resources.py" "${cluster_pids[@]}"
 master_log="$out/node-${cluster_ports[0]}.log"
@@ -70,10 +105,16 @@ cluster_stop
 cluster_jar=""
 out="$root/loadtest/target/cluster-two"
 cluster_start_one_by_one 2
-generator -Drate="$rate" "$@" dev.signaling.loadtest.RelayBenchmark | tee "$out/relay-two.txt" || status=1
-many=$(grep -o 'node CPU [0-9.]* ms per 1000' "$out/relay-many.txt" | tail -1 | awk '{print $3}')
-two=$(grep -o 'node CPU [0-9.]* ms per 1000' "$out/relay-two.txt" | tail -1 | awk '{print $3}')
+idle_node_cpu
+two_report="$out/relay-two.txt"
+relay_with_node_cpu "$two_report" "$@"
+# The same offered load, so cores are proportional to CPU per message sent. RelayBenchmark's own
+# per-message figure reads each node's /metrics one after another, which under load at many nodes takes
+# long enough to shift the window it measures.
+many=$(grep -o 'from /proc): [0-9.]* cores' "$many_report" | tail -1 | awk '{print $3}')
+two=$(grep -o 'from /proc): [0-9.]* cores' "$two_report" | tail -1 | awk '{print $3}')
 if [ -n "$many" ] && [ -n "$two" ]; then
-  echo "node CPU per 1000 messages: $many ms at $nodes nodes, $two ms at 2: x$(awk "BEGIN {printf \"%.2f\", $many / $two}")"
+  echo "node CPU for the same $rate msg/s: $many cores at $nodes nodes, $two at 2:" \
+    "x$(awk "BEGIN {printf \"%.2f\", $many / $two}") per message"
 fi
 exit $status

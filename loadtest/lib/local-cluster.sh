@@ -113,10 +113,13 @@ cluster_add_node() {
     echo "port $added_port on 127.0.0.1 is in use; stop whatever listens there first" >&2
     return 1
   fi
+  # Each node its own Hazelcast port, and the first node's as the one to join through: the default
+  # search covers only ten ports, fewer than the nodes this may start.
+  local hazelcast_port=$((cluster_hazelcast_port + ${#cluster_ports[@]}))
   started=$(date +%s%N)
   "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
-    --http-host 127.0.0.1 --http-port "$added_port" \
-    --cluster-host 127.0.0.1 --cluster-port "$cluster_hazelcast_port" --cluster-members 127.0.0.1 \
+    --http-host 127.0.0.1 --http-port "$added_port" --cluster-host 127.0.0.1 --cluster-port "$hazelcast_port" \
+    --cluster-members "127.0.0.1:$cluster_hazelcast_port,127.0.0.1:$hazelcast_port" \
     --cluster-name "$cluster_name" --drain-seconds 2 --max-connections-per-ip 100000 "${node_flags[@]}" "$@" \
     > "$out/node-$added_port.log" 2>&1 < /dev/null &
   added_pid=$!
