@@ -28,17 +28,24 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three nodes, each in a JVM of its own, restarted one after the other as an orchestrator would:
- * SIGTERM (the node drains: {@code go-away}, close 1001), exit, a new JVM on the same ports, and on
- * to the next node once the cluster is ready again. Meanwhile 150 users keep exchanging call-setup
- * messages; those sent away reconnect to another node after {@code reconnectAfterMs}. Nothing
- * between connected users is lost or duplicated, and every message is answered: an {@code ack}, or
- * {@code peer-unavailable} when its target was in the middle of its own reconnect.
+ * Three nodes (or {@code rolling.nodes}), each in a JVM of its own, restarted one after the other
+ * as an orchestrator would: SIGTERM (the node drains: {@code go-away}, close 1001), exit, a new JVM
+ * on the same ports, and on to the next node once the cluster is ready again. Meanwhile 150 users
+ * keep exchanging call-setup messages; those sent away reconnect to another node after {@code
+ * reconnectAfterMs}. Nothing between connected users is lost or duplicated, and every message is
+ * answered: an {@code ack}, or {@code peer-unavailable} when its target was in the middle of its
+ * own reconnect.
  */
 class RollingRestartIT {
   private static final int USERS = 150;
   private static final int ROOM_SIZE = 10;
   private static final int DRAIN_SECONDS = 3;
+
+  /**
+   * Nodes in the cluster: 3 in {@code mvn verify}; {@code -Drolling.nodes=10} runs the same test on
+   * ten (docs/scaling.md), too heavy for every build on two cores.
+   */
+  private static final int NODES = Integer.getInteger("rolling.nodes", 3);
 
   /** The nodes' default DELIVERY_TIMEOUT_MS. */
   private static final int DELIVERY_TIMEOUT_SECONDS = 3;
@@ -63,25 +70,32 @@ class RollingRestartIT {
     String mode = resume ? "rolling restart with resume" : "rolling restart";
     long testStart = System.nanoTime();
     String clusterName = "rolling-" + UUID.randomUUID();
-    int clusterBase = NodeProcess.freePortRange(30);
-    int[] clusterPorts = {clusterBase, clusterBase + 10, clusterBase + 20};
-    int[] httpPorts = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
+    int clusterBase = NodeProcess.freePortRange(10 * NODES);
+    int[] clusterPorts = new int[NODES];
+    int[] httpPorts = new int[NODES];
+    for (int i = 0; i < NODES; i++) {
+      clusterPorts[i] = clusterBase + 10 * i;
+      httpPorts[i] = NodeProcess.freePort();
+    }
     String members =
         Arrays.stream(clusterPorts)
             .mapToObj(port -> "127.0.0.1:" + port)
             .collect(Collectors.joining(","));
-    NodeProcess[] nodes = new NodeProcess[3];
+    NodeProcess[] nodes = new NodeProcess[NODES];
     List<NodeProcess> everyProcess = new ArrayList<>();
     Vertx clientVertx = Vertx.vertx();
     CallLoad load = null;
     try {
-      for (int i = 0; i < 3; i++) {
+      // One after another, as a Deployment's scale-up adds pods: many JVMs started at once on two
+      // cores
+      // form several clusters that merge later.
+      for (int i = 0; i < NODES; i++) {
         nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 1, resume);
         everyProcess.add(nodes[i]);
+        awaitAllReady(Arrays.copyOf(nodes, i + 1), Duration.ofSeconds(90));
       }
-      awaitAllReady(nodes, Duration.ofSeconds(90));
       List<Endpoint> endpoints = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < NODES; i++) {
         endpoints.add(new Endpoint("n" + i, "127.0.0.1", httpPorts[i]));
       }
 
@@ -95,14 +109,14 @@ class RollingRestartIT {
               ROOM_SIZE,
               (user, previous, attempt) -> {
                 if (previous == null) {
-                  return endpoints.get(user.index % 3);
+                  return endpoints.get(user.index % NODES);
                 }
                 // Another node than the one that sent the client away; on a failed attempt, the
                 // next one.
                 int skip = endpoints.indexOf(previous);
                 List<Endpoint> others = new ArrayList<>(endpoints);
                 others.remove(skip);
-                return others.get((user.index + attempt) % 2);
+                return others.get((user.index + attempt) % others.size());
               },
               150,
               450,
@@ -123,7 +137,7 @@ class RollingRestartIT {
       }
 
       List<String> restarts = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < NODES; i++) {
         int node = i;
         List<User> onNode =
             load.users().stream()
@@ -167,7 +181,13 @@ class RollingRestartIT {
                 + " ms");
       }
       Measurements.record(
-          mode + " (DRAIN_SECONDS=" + DRAIN_SECONDS + "): " + String.join("; ", restarts));
+          mode
+              + " ("
+              + NODES
+              + " nodes, DRAIN_SECONDS="
+              + DRAIN_SECONDS
+              + "): "
+              + String.join("; ", restarts));
 
       awaitBursts(
           load.users().stream().filter(user -> !user.abandoned).toList(),
