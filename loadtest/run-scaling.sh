@@ -102,7 +102,6 @@ wait "$added_pid" 2>/dev/null || true
 unset 'cluster_pids[-1]' 'cluster_ports[-1]'
 echo "a node leaves (SIGTERM): $(migration_after "$master_log" "$((lines + 1))")"
 cluster_stop
-cluster_jar=""
 out="$root/loadtest/target/cluster-two"
 cluster_start_one_by_one 2
 idle_node_cpu

@@ -28,49 +28,66 @@ reference_first_port=18181
 reference_hazelcast_port=15801
 
 cluster_start() {
-  local count=$1 port i deadline pid
+  local count=$1 port i
   shift
-  local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
   local name="loadtest-$(date +%s)-$$"
+  cluster_ports=()
+  for ((i = 0; i < count; i++)); do
+    port=$((cluster_first_port + i))
+    port_free "$port" || return 1
+    cluster_ports+=("$port")
+  done
+  mkdir -p "$out"
+  rm -f "$out"/node-*.log "$out"/metrics-*.txt
+  copy_node_jar
+  echo "starting $count nodes (cluster $name) on 127.0.0.1:${cluster_ports[*]}; logs in $out"
+  for port in "${cluster_ports[@]}"; do
+    launch_node "$port" "$cluster_hazelcast_port" 127.0.0.1 "$name" "$@"
+    cluster_pids+=("$launched_pid")
+  done
+
+  await_ready cluster_ports cluster_pids || return 1
+  echo "cluster ready"
+}
+
+# Whether nothing listens on 127.0.0.1:$1; says so when something does.
+port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 on 127.0.0.1 is in use; stop whatever listens there first" >&2
+    return 1
+  fi
+}
+
+# Copies the node jar (NODE_JAR, or signaling-node/target's, built when missing) to $out and sets
+# cluster_jar: the nodes run the copy, so that a rebuild during the run cannot change it under them.
+copy_node_jar() {
+  local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
+  if [ ! -f "$jar" ]; then
+    echo "building $jar"
+    (cd "$root" && mvn -q -DskipTests package -pl signaling-node -am)
+  fi
+  cp "$jar" "$out/signaling-node.jar"
+  cluster_jar="$out/signaling-node.jar"
+}
+
+# Starts one node of cluster_jar in the background: HTTP port $1, Hazelcast port $2, members $3, cluster
+# name $4, then extra flags; with NODE_JAVA_OPTS, NODE_CPUS and NODE_FLAGS. Sets launched_pid.
+launch_node() {
+  local port=$1 hazelcast_port=$2 members=$3 name=$4
+  shift 4
   local java_opts node_flags launcher=()
   read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
   if [ -n "${NODE_CPUS:-}" ]; then
     launcher=(taskset -c "$NODE_CPUS")
   fi
   read -r -a node_flags <<< "${NODE_FLAGS:-}"
-  if [ ! -f "$jar" ]; then
-    echo "building $jar"
-    (cd "$root" && mvn -q -DskipTests package -pl signaling-node -am)
-  fi
-  cluster_ports=()
-  for ((i = 0; i < count; i++)); do
-    port=$((cluster_first_port + i))
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "port $port on 127.0.0.1 is in use; stop whatever listens there first" >&2
-      return 1
-    fi
-    cluster_ports+=("$port")
-  done
-  mkdir -p "$out"
-  rm -f "$out"/node-*.log "$out"/metrics-*.txt
-  # The nodes run a copy, so that a rebuild during the run cannot change the jar under their feet.
-  cp "$jar" "$out/signaling-node.jar"
-  cluster_jar="$out/signaling-node.jar"
-
   # Every virtual user connects from 127.0.0.1: the per-address cap would refuse most of them.
-  local flags=(--max-connections-per-ip 100000)
-  echo "starting $count nodes (cluster $name) on 127.0.0.1:${cluster_ports[*]}; logs in $out"
-  for port in "${cluster_ports[@]}"; do
-    "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
-      --http-host 127.0.0.1 --http-port "$port" \
-      --cluster-host 127.0.0.1 --cluster-port "$cluster_hazelcast_port" --cluster-members 127.0.0.1 \
-      --cluster-name "$name" --drain-seconds 2 "${flags[@]}" "${node_flags[@]}" "$@" \
-      > "$out/node-$port.log" 2>&1 < /dev/null &
-    cluster_pids+=($!)
-  done
-
-  await_ready cluster_ports cluster_pids || return 1
-  echo "cluster ready"
+  "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
+    --http-host 127.0.0.1 --http-port "$port" \
+    --cluster-host 127.0.0.1 --cluster-port "$hazelcast_port" --cluster-members "$members" \
+    --cluster-name "$name" --drain-seconds 2 --max-connections-per-ip 100000 "${node_flags[@]}" "$@" \
+    > "$out/node-$port.log" 2>&1 < /dev/null &
+  launched_pid=$!
 }
 
 # Starts COUNT nodes one after another, each once the one before is ready, and prints how long each
@@ -84,6 +101,7 @@ cluster_start_one_by_one() {
   cluster_pids=()
   mkdir -p "$out"
   rm -f "$out"/node-*.log "$out"/metrics-*.txt
+  copy_node_jar
   echo "starting $count nodes one by one (cluster $cluster_name); logs in $out"
   for ((i = 0; i < count; i++)); do
     cluster_add_node "$@" || return 1
@@ -94,35 +112,16 @@ cluster_start_one_by_one() {
 # Starts one more node of the cluster cluster_start_one_by_one began, on the next port; waits until it
 # is ready and prints how long that took. Sets added_port and added_pid.
 cluster_add_node() {
-  local jar="${NODE_JAR:-$root/signaling-node/target/signaling-node.jar}"
-  local java_opts node_flags launcher=() started ready_ms
-  read -r -a java_opts <<< "${NODE_JAVA_OPTS:--Xmx1g}"
-  if [ -n "${NODE_CPUS:-}" ]; then
-    launcher=(taskset -c "$NODE_CPUS")
-  fi
-  read -r -a node_flags <<< "${NODE_FLAGS:-}"
-  if [ -z "${cluster_jar:-}" ]; then
-    if [ ! -f "$jar" ]; then
-      (cd "$root" && mvn -q -DskipTests package -pl signaling-node -am)
-    fi
-    cp "$jar" "$out/signaling-node.jar"
-    cluster_jar="$out/signaling-node.jar"
-  fi
+  local started ready_ms
   added_port=$((cluster_first_port + ${#cluster_ports[@]}))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$added_port") 2>/dev/null; then
-    echo "port $added_port on 127.0.0.1 is in use; stop whatever listens there first" >&2
-    return 1
-  fi
+  port_free "$added_port" || return 1
   # Each node its own Hazelcast port, and the first node's as the one to join through: the default
   # search covers only ten ports, fewer than the nodes this may start.
   local hazelcast_port=$((cluster_hazelcast_port + ${#cluster_ports[@]}))
   started=$(date +%s%N)
-  "${launcher[@]}" java "${java_opts[@]}" -jar "$cluster_jar" \
-    --http-host 127.0.0.1 --http-port "$added_port" --cluster-host 127.0.0.1 --cluster-port "$hazelcast_port" \
-    --cluster-members "127.0.0.1:$cluster_hazelcast_port,127.0.0.1:$hazelcast_port" \
-    --cluster-name "$cluster_name" --drain-seconds 2 --max-connections-per-ip 100000 "${node_flags[@]}" "$@" \
-    > "$out/node-$added_port.log" 2>&1 < /dev/null &
-  added_pid=$!
+  launch_node "$added_port" "$hazelcast_port" "127.0.0.1:$cluster_hazelcast_port,127.0.0.1:$hazelcast_port" \
+    "$cluster_name" "$@"
+  added_pid=$launched_pid
   cluster_ports+=("$added_port")
   cluster_pids+=("$added_pid")
   local one_port=("$added_port") one_pid=("$added_pid")

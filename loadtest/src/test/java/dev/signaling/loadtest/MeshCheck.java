@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -67,11 +68,9 @@ public final class MeshCheck {
         client.onMessage(
             frame -> {
               if ("note".equals(frame.getString("type"))) {
-                synchronized (bySender) {
-                  bySender
-                      .computeIfAbsent(frame.getString("from"), from -> new ArrayList<>())
-                      .add(frame.getInteger("seq"));
-                }
+                bySender
+                    .computeIfAbsent(frame.getString("from"), from -> new CopyOnWriteArrayList<>())
+                    .add(frame.getInteger("seq"));
               }
             });
         client.login(name).await(30, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,10 @@ class FiveNodeMeshIT {
           client.onMessage(
               frame -> {
                 if ("note".equals(frame.getString("type"))) {
+                  // Read by the test thread: a list safe to read while frames still arrive.
                   bySender
-                      .computeIfAbsent(frame.getString("from"), from -> new ArrayList<>())
+                      .computeIfAbsent(
+                          frame.getString("from"), from -> new CopyOnWriteArrayList<>())
                       .add(frame.getInteger("seq"));
                 }
               });
