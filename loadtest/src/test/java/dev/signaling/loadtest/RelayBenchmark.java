@@ -26,13 +26,15 @@ import org.HdrHistogram.Histogram;
  * durationSeconds} (30), {@code loops} (the generator's event loops, 1), {@code transports} (what
  * carries the frames: {@code websocket}, {@code http}, {@code long-poll}, comma-separated for one
  * run each, one after the other against the same nodes; {@code websocket} by default), {@code
- * report} (a file the summary is appended to). With {@code websocket} first and others after it,
- * the others' node CPU per message and latency are also given as multiples of the WebSocket's.
- * {@code referenceUrls} (as many nodes of the bare relay, {@code bare.BareRelayNode}): after those
- * runs, the same load over WebSockets against the bare relay, and every run's node CPU per message
- * and latency as multiples of the bare relay's. Exits 0 when every message timed was delivered and
- * no error came back, 1 otherwise, 2 when the benchmark could not run to its end (a login refused,
- * a node that did not answer).
+ * report} (a file the summary is appended to), {@code ids} ({@code true}: every message carries an
+ * {@code id}, so that the node acks each, and the acks are counted; {@code false} by default, as
+ * ICE candidates are usually sent). With {@code websocket} first and others after it, the others'
+ * node CPU per message and latency are also given as multiples of the WebSocket's. {@code
+ * referenceUrls} (as many nodes of the bare relay, {@code bare.BareRelayNode}): after those runs,
+ * the same load over WebSockets against the bare relay, and every run's node CPU per message and
+ * latency as multiples of the bare relay's. Exits 0 when every message timed was delivered and no
+ * error came back, 1 otherwise, 2 when the benchmark could not run to its end (a login refused, a
+ * node that did not answer).
  */
 public final class RelayBenchmark {
   private RelayBenchmark() {}
@@ -59,6 +61,7 @@ public final class RelayBenchmark {
     int durationSeconds = Params.positive("durationSeconds", 30);
     int loops = Params.positive("loops", 1);
     String report = Params.string("report", "");
+    boolean withIds = Boolean.parseBoolean(Params.string("ids", "false"));
     String runId = Params.runId();
     List<RelayTransport> transports =
         Arrays.stream(Params.string("transports", "websocket").split(","))
@@ -76,7 +79,8 @@ public final class RelayBenchmark {
               pairs,
               warmupSeconds,
               durationSeconds,
-              loops);
+              loops,
+              withIds);
       results.add(result);
       String summary = result.summary(rate, pairs, nodes.size(), durationSeconds);
       System.out.println(summary);
@@ -100,7 +104,8 @@ public final class RelayBenchmark {
               pairs,
               warmupSeconds,
               durationSeconds,
-              loops);
+              loops,
+              withIds);
       String summary =
           "reference, the bare relay: "
               + bare.summary(rate, pairs, reference.size(), durationSeconds);
@@ -123,7 +128,8 @@ public final class RelayBenchmark {
       int pairs,
       int warmupSeconds,
       int durationSeconds,
-      int loops)
+      int loops,
+      boolean withIds)
       throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     List<RelayGenerator> generators = new ArrayList<>();
@@ -132,7 +138,7 @@ public final class RelayBenchmark {
       int first = i * pairs / loops;
       int count = (i + 1) * pairs / loops - first;
       RelayGenerator generator =
-          new RelayGenerator(nodes, transport, runId, first, count, (double) rate / loops);
+          new RelayGenerator(nodes, transport, runId, first, count, (double) rate / loops, withIds);
       generators.add(generator);
       deployed.add(vertx.deployVerticle(generator));
     }
@@ -156,19 +162,23 @@ public final class RelayBenchmark {
 
     // Messages of the window still in flight get 5 s to arrive; then the rest count as lost.
     long sent = 0;
+    long sentInAll = 0;
+    long acks = 0;
     long received = 0;
     long errors = 0;
     String firstError = null;
     Histogram latency = new Histogram(60_000_000L, 3);
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (true) {
-      sent = received = errors = 0;
+      sent = received = errors = sentInAll = acks = 0;
       latency.reset();
       for (RelayGenerator generator : generators) {
         RelayGenerator.Counts counts = generator.counts().await(10, TimeUnit.SECONDS);
         sent += counts.sent();
         received += counts.received();
         errors += counts.errors();
+        sentInAll += counts.sentInAll();
+        acks += counts.acks();
         firstError = firstError != null ? firstError : counts.firstError();
         latency.add(counts.latencyMicros());
       }
@@ -178,6 +188,10 @@ public final class RelayBenchmark {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     vertx.close().await(30, TimeUnit.SECONDS);
+    if (withIds) {
+      // The bare relay acks nothing; the node must ack every message.
+      System.out.printf("%d acks for the %d messages sent with an id%n", acks, sentInAll);
+    }
     if (firstError != null) {
       System.out.println("first error: " + firstError);
     }

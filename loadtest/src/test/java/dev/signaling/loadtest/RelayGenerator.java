@@ -29,7 +29,10 @@ final class RelayGenerator extends VerticleBase {
    * A real browser candidate, the frame a call sends most of; {@code "due"} is the generator's
    * field.
    */
-  private static final String FRAME_START = "{\"type\":\"new-ice-candidate\",\"target\":\"";
+  private static final String FRAME_START = "{\"type\":\"new-ice-candidate\",";
+
+  private static final String TARGET_START = "\"target\":\"";
+  private static final String ACK_START = "{\"type\":\"ack\"";
 
   private static final String FRAME_MIDDLE =
       "\",\"candidate\":{\"candidate\":\"candidate:842163049 1 udp 1677729535 "
@@ -43,6 +46,8 @@ final class RelayGenerator extends VerticleBase {
   private final int firstPair;
   private final int pairs;
   private final double ratePerSecond;
+  private final boolean withIds;
+  private long acks;
   private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
   private final List<Endpoint> senders = new ArrayList<>();
   private WebSocketClient client;
@@ -62,8 +67,10 @@ final class RelayGenerator extends VerticleBase {
       String runId,
       int firstPair,
       int pairs,
-      double ratePerSecond) {
+      double ratePerSecond,
+      boolean withIds) {
     this.nodes = nodes;
+    this.withIds = withIds;
     this.transport = transport;
     this.runId = runId;
     this.firstPair = firstPair;
@@ -103,7 +110,7 @@ final class RelayGenerator extends VerticleBase {
    * and {@code other}.
    */
   private Future<Endpoint> connect(URI node, URI other, String name, String peer) {
-    String prefix = FRAME_START + peer + FRAME_MIDDLE;
+    String prefix = TARGET_START + peer + FRAME_MIDDLE;
     return switch (transport) {
       case WEBSOCKET ->
           WsLogin.logIn(client, node, name, this::onFrame)
@@ -125,7 +132,9 @@ final class RelayGenerator extends VerticleBase {
   private void onFrame(String frame) {
     int due = frame.lastIndexOf(DUE_FIELD);
     if (due < 0) {
-      if (frame.contains("\"error\"")) {
+      if (frame.startsWith(ACK_START)) {
+        acks++;
+      } else if (frame.contains("\"error\"")) {
         errors++;
         if (firstError == null) {
           firstError = frame;
@@ -168,7 +177,9 @@ final class RelayGenerator extends VerticleBase {
     while (dueCount < due) {
       long dueAt = startNanos + (long) (dueCount * 1e9 / ratePerSecond);
       Endpoint sender = senders.get((int) (dueCount % senders.size()));
-      sender.send.apply(sender.framePrefix + dueAt + "}");
+      // With ids, every message is acked: the relay's confirmation path is measured too.
+      String head = withIds ? FRAME_START + "\"id\":" + dueCount + "," : FRAME_START;
+      sender.send.apply(head + sender.framePrefix + dueAt + "}");
       dueCount++;
       if (inWindow(dueAt)) {
         sent++;
@@ -191,7 +202,9 @@ final class RelayGenerator extends VerticleBase {
     Promise<Counts> counts = Promise.promise();
     context.runOnContext(
         now ->
-            counts.complete(new Counts(sent, received, errors, firstError, latencyMicros.copy())));
+            counts.complete(
+                new Counts(
+                    sent, received, errors, firstError, latencyMicros.copy(), dueCount, acks)));
     return counts.future();
   }
 
@@ -203,8 +216,18 @@ final class RelayGenerator extends VerticleBase {
     return Future.join(closed).eventually(client::close);
   }
 
+  /**
+   * @param sentInAll every message sent, warm-up included
+   * @param acks the acks received for them, when they carry ids
+   */
   record Counts(
-      long sent, long received, long errors, String firstError, Histogram latencyMicros) {}
+      long sent,
+      long received,
+      long errors,
+      String firstError,
+      Histogram latencyMicros,
+      long sentInAll,
+      long acks) {}
 
   private record Endpoint(
       Function<String, Future<Void>> send, Supplier<Future<Void>> close, String framePrefix) {}
