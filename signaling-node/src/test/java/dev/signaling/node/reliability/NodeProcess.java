@@ -68,8 +68,15 @@ public final class NodeProcess implements AutoCloseable {
             // Assertions on, as in the tests' own JVM: a state touched off its event loop fails
             // loudly.
             "-ea:dev.signaling...",
-            "-jar",
-            jar));
+            // A node that stops answering under load: its GC log says whether it was a pause.
+            "-Xlog:gc:file=" + gcLog(log) + ":time,uptime"));
+    // Extra JVM options for a diagnosis, for example another logback configuration:
+    // -Dnode.jvm.options=-Dlogback.configurationFile=/path/to/logback.xml
+    String extra = System.getProperty("node.jvm.options", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar));
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = new HashMap<>();
@@ -81,6 +88,10 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().put("RESUME_SECONDS", "0");
     builder.environment().putAll(env);
     return new NodeProcess(name, builder.start(), host, httpPort, log);
+  }
+
+  private static Path gcLog(Path log) {
+    return log.resolveSibling(log.getFileName().toString().replace(".log", ".gc.log"));
   }
 
   public String name() {

@@ -47,6 +47,16 @@ class RollingRestartIT {
    */
   private static final int NODES = Integer.getInteger("rolling.nodes", 3);
 
+  /**
+   * The nodes' heartbeat silence before a member is declared dead: the node default (5 s) at three
+   * nodes, longer with more. At ten on two cores (load average about 34) members went without the
+   * master's heartbeats for more than 5 s while a restarted node joined, in all three runs with the
+   * default, and in two of them the cluster split; the beats were sent on time and held on the way,
+   * for reasons not yet known (docs/scaling.md). Nodes here leave by SIGTERM, announced at once by
+   * their closed connections, so a longer silence delays nothing the test measures.
+   */
+  private static final Duration MAX_NO_HEARTBEAT = scaled(Duration.ofSeconds(5));
+
   /** The nodes' default DELIVERY_TIMEOUT_MS. */
   private static final int DELIVERY_TIMEOUT_SECONDS = 3;
 
@@ -163,11 +173,13 @@ class RollingRestartIT {
         }
         nodes[i] = start(clusterName, members, clusterPorts[i], httpPorts[i], i, 2, resume);
         everyProcess.add(nodes[i]);
-        awaitAllReady(nodes, Duration.ofSeconds(60));
+        // A restarted JVM starts cold on cores the others keep busy: at ten nodes it took 48 s from
+        // its launch to creating its Hazelcast member, and 52 s to join.
+        awaitAllReady(nodes, scaled(Duration.ofSeconds(60)));
         long readyMs = millis(System.nanoTime() - terminated);
         Poll.until(
             () -> running.users().stream().allMatch(user -> user.abandoned || CallLoad.back(user)),
-            Duration.ofSeconds(30),
+            scaled(Duration.ofSeconds(30)),
             "every user is back after node " + node + "'s restart");
         restarts.add(
             "node "
@@ -186,13 +198,15 @@ class RollingRestartIT {
               + NODES
               + " nodes, DRAIN_SECONDS="
               + DRAIN_SECONDS
+              + ", CLUSTER_MAX_NO_HEARTBEAT_SECONDS="
+              + MAX_NO_HEARTBEAT.toSeconds()
               + "): "
               + String.join("; ", restarts));
 
       awaitBursts(
           load.users().stream().filter(user -> !user.abandoned).toList(),
           3,
-          Duration.ofSeconds(30));
+          scaled(Duration.ofSeconds(30)));
       load.stopSending();
       load.settle(Duration.ofSeconds(15));
       CallLoad.awaitReceipts(ledger, Duration.ofSeconds(5));
@@ -398,8 +412,19 @@ class RollingRestartIT {
             members,
             "DRAIN_SECONDS",
             Integer.toString(DRAIN_SECONDS),
+            "CLUSTER_MAX_NO_HEARTBEAT_SECONDS",
+            Long.toString(MAX_NO_HEARTBEAT.toSeconds()),
             "RESUME_SECONDS",
             resume ? "30" : "0"));
+  }
+
+  /**
+   * A limit set for three nodes, grown in proportion to the nodes: each is a JVM of its own on the
+   * same cores, so at ten everything waits about three times as long for a core. Unchanged at
+   * three.
+   */
+  private static Duration scaled(Duration forThreeNodes) {
+    return forThreeNodes.multipliedBy(Math.max(NODES, 3)).dividedBy(3);
   }
 
   /**
