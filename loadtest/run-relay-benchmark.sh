@@ -6,8 +6,10 @@
 #   RATES="1000 2000 5000" loadtest/run-relay-benchmark.sh -Dpairs=200 -DdurationSeconds=30
 #   loadtest/run-relay-benchmark.sh -Dtransports=websocket,http,long-poll
 #   REFERENCE=bare RATES="1000 5000" loadtest/run-relay-benchmark.sh -DwarmupSeconds=15
+#   REFERENCE=bare RATES="5000 5000 5000:ids" loadtest/run-relay-benchmark.sh -DwarmupSeconds=15
 #
-# Environment: RATES (messages per second, one run each; default "1000"), NODES (default 2),
+# Environment: RATES (messages per second, one run each; default "1000"; a rate written 5000:ids sends
+# every message of that run with an id, so that each is acked), NODES (default 2),
 # NODE_JAVA_OPTS (default -Xmx1g), GENERATOR_JAVA_OPTS (default -Xmx1g), MVN_ARGS (e.g. -o), NODE_CPUS and
 # GENERATOR_CPUS (taskset -c lists, e.g. NODE_CPUS=1 GENERATOR_CPUS=0: nodes and generator on cores of
 # their own), REFERENCE (bare: also start as many nodes of the bare relay, BareRelayNode, on ports from
@@ -58,10 +60,16 @@ if [ -n "${GENERATOR_CPUS:-}" ]; then
   launcher=(taskset -c "$GENERATOR_CPUS")
 fi
 status=0
-for rate in ${RATES:-1000}; do
-  echo "relaying $rate messages/s"
+for spec in ${RATES:-1000}; do
+  rate=${spec%%:*}
+  variant=()
+  case "$spec" in
+    *:ids) variant=(-Dids=true) ;;
+    *:*) echo "a rate takes only the suffix :ids; got $spec" >&2; exit 2 ;;
+  esac
+  echo "relaying $rate messages/s${variant[*]:+, every message with an id}"
   "${launcher[@]}" java "${generator_java_opts[@]}" -cp "$classpath" -DbaseUrls="$(cluster_ws_urls)" -Drate="$rate" \
-    "${reference[@]}" -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
+    "${variant[@]}" "${reference[@]}" -Dreport="$root/loadtest/target/relay-benchmark.txt" "$@" dev.signaling.loadtest.RelayBenchmark || status=1
 done
 cluster_save_metrics
 if [ "${REFERENCE:-}" = bare ]; then

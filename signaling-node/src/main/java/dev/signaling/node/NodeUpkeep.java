@@ -6,7 +6,6 @@ import dev.signaling.node.cluster.NodeReaper;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.config.Resume;
 import dev.signaling.node.rooms.RoomService;
-import dev.signaling.node.routing.DeliveryConfirmations;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.NodeLinks;
 import dev.signaling.node.session.AwayOnDeparture;
@@ -63,7 +62,6 @@ final class NodeUpkeep {
       RoomService rooms,
       PeerLeftNotices peerLeft,
       Departures departures,
-      DeliveryConfirmations confirmations,
       MeterRegistry registry) {
     Vertx vertx = runtime.vertx();
     ClusterMetrics clusterMetrics = new ClusterMetrics(registry, runtime.view());
@@ -136,11 +134,7 @@ final class NodeUpkeep {
     runtime.view().onMergeCompleted(() -> reassertion.reassertSoon("merge completed"));
     NodeLinks links =
         new NodeLinks(
-            vertx,
-            runtime.view().nodeId(),
-            node -> runtime.view().members().contains(node),
-            confirmations);
-    runtime.view().onMemberLeft(confirmations::left);
+            vertx, runtime.view().nodeId(), node -> runtime.view().members().contains(node));
     runtime.view().onMemberJoined(links::link);
     links.linkAll(runtime.view().members());
     rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));

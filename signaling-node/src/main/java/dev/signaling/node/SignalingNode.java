@@ -12,11 +12,8 @@ import dev.signaling.node.presence.Presence;
 import dev.signaling.node.rooms.RoomMember;
 import dev.signaling.node.rooms.RoomRegistry;
 import dev.signaling.node.rooms.RoomService;
-import dev.signaling.node.routing.Confirmations;
-import dev.signaling.node.routing.ConfirmationsCodec;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
-import dev.signaling.node.routing.DeliveryConfirmations;
 import dev.signaling.node.routing.HeldReplies;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.NodeInbox;
@@ -103,9 +100,6 @@ public final class SignalingNode {
     Vertx vertx = runtime.vertx();
     String nodeId = runtime.view().nodeId();
     vertx.eventBus().registerDefaultCodec(Delivery.class, new DeliveryCodec());
-    vertx.eventBus().registerDefaultCodec(Confirmations.class, new ConfirmationsCodec());
-    DeliveryConfirmations confirmations =
-        new DeliveryConfirmations(vertx, nodeId, config.deliveryTimeout());
     LocalSessions sessions = new LocalSessions();
     RoomService rooms =
         new RoomService(
@@ -131,7 +125,6 @@ public final class SignalingNode {
             config.resume().enabled()
                 ? new MembershipWatch(vertx, runtime.view(), config.maxNoHeartbeat().plusSeconds(2))
                 : null,
-            confirmations,
             config.deliveryTimeout());
     PeerLeftNotices peerLeft = new PeerLeftNotices(sessions, router::notify);
     Departures departures =
@@ -143,8 +136,7 @@ public final class SignalingNode {
             config.resume(),
             (names, reason) -> GoneUsers.announce(vertx, names, reason));
     NodeUpkeep upkeep =
-        NodeUpkeep.start(
-            config, runtime, state, sessions, rooms, peerLeft, departures, confirmations, registry);
+        NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, departures, registry);
 
     SessionServices sessionServices =
         new SessionServices(
@@ -211,7 +203,6 @@ public final class SignalingNode {
       return Future.failedFuture(noPort);
     }
     return held.start()
-        .compose(listening -> confirmations.start())
         .compose(
             listening ->
                 vertx.deployVerticle(new NodeInbox(nodeId, sessions, config.deliveryTimeout())))

@@ -10,25 +10,11 @@ import java.util.List;
  * @param sentAt when the sender's node sent it (epoch ms): a node that gets it only after the
  *     sender stopped waiting (it was frozen, or cut off) does not write it, since the sender may
  *     have been told it was not delivered, or sent it again elsewhere
- * @param origin the node that sent it, which awaits its outcome in the confirmation stream (see
- *     {@link DeliveryConfirmations}); empty when it awaits an event-bus reply instead
- * @param seq the number the origin gave it, which the confirmation names; 0 with no origin
  */
-public record Delivery(
-    String sender, String frame, List<Recipient> recipients, long sentAt, String origin, long seq) {
+public record Delivery(String sender, String frame, List<Recipient> recipients, long sentAt) {
 
   public Delivery {
     recipients = List.copyOf(recipients);
-  }
-
-  /** A delivery answered by an event-bus reply. */
-  public Delivery(String sender, String frame, List<Recipient> recipients, long sentAt) {
-    this(sender, frame, recipients, sentAt, "", 0);
-  }
-
-  /** Whether its outcome goes back in the origin's confirmation stream. */
-  boolean confirmedInStream() {
-    return seq != 0;
   }
 
   /** A session the frame is for: the user's name and the session id it logged in with. */

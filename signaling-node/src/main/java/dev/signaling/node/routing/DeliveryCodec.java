@@ -8,13 +8,8 @@ import java.util.List;
 
 /**
  * Wire form of a {@link Delivery}: the sender, the frame, the recipient count, then each
- * recipient's name and session, all as length-prefixed UTF-8, the time it was sent, and last the
- * origin and number of a delivery confirmed in stream. Cheaper than JSON or message headers, and
- * the frame is never parsed on its way through.
- *
- * <p>The origin and number come last and only when there are any, so that nodes of the version
- * before the confirmation stream read what they know and ignore the rest, and a delivery from such
- * a node, which ends after the time, reads as one answered by reply.
+ * recipient's name and session, all as length-prefixed UTF-8. Cheaper than JSON or message headers,
+ * and the frame is never parsed on its way through.
  */
 public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
   public static final String NAME = "signaling.delivery";
@@ -29,10 +24,6 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
       writeString(buffer, recipient.session());
     }
     buffer.appendLong(delivery.sentAt());
-    if (delivery.confirmedInStream()) {
-      writeString(buffer, delivery.origin());
-      buffer.appendLong(delivery.seq());
-    }
   }
 
   @Override
@@ -48,13 +39,7 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
           new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
     }
     long sentAt = buffer.getLong(position[0]);
-    position[0] += 8;
-    if (position[0] >= buffer.length()) {
-      return new Delivery(sender, frame, recipients, sentAt);
-    }
-    String origin = readString(buffer, position);
-    long seq = buffer.getLong(position[0]);
-    return new Delivery(sender, frame, recipients, sentAt, origin, seq);
+    return new Delivery(sender, frame, recipients, sentAt);
   }
 
   @Override

@@ -11,16 +11,6 @@ final class NodeAddresses {
     return "signaling.node." + nodeId + ".deliver";
   }
 
-  static String confirmations(String nodeId) {
-    return "signaling.node." + nodeId + ".confirmations";
-  }
-
-  /**
-   * Where a node announces, as its inbox stops, that it no longer confirms deliveries in stream:
-   * the one address every node listens on.
-   */
-  static final String UNLINKED = "signaling.nodes.unlinked";
-
   static String held(String nodeId) {
     return "signaling.node." + nodeId + ".held";
   }

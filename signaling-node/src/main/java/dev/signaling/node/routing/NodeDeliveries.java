@@ -8,32 +8,22 @@ import java.util.List;
 
 /**
  * Hands a frame to the node that holds its recipients: written directly when that is this node,
- * across the event bus once otherwise, to that node's {@link NodeInbox}, which confirms it in
- * stream (see {@link DeliveryConfirmations}) or, until its link says it does, by reply.
+ * across the event bus once otherwise, to that node's {@link NodeInbox}.
  */
 final class NodeDeliveries {
   private final Vertx vertx;
   private final String nodeId;
   private final LocalSessions sessions;
-  private final DeliveryConfirmations confirmations;
-  private final DeliveryOptions requestOptions;
-  private final DeliveryOptions sendOptions;
+  private final DeliveryOptions options;
 
-  NodeDeliveries(
-      Vertx vertx,
-      String nodeId,
-      LocalSessions sessions,
-      DeliveryConfirmations confirmations,
-      Duration deliveryTimeout) {
+  NodeDeliveries(Vertx vertx, String nodeId, LocalSessions sessions, Duration deliveryTimeout) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.sessions = sessions;
-    this.confirmations = confirmations;
-    this.requestOptions =
+    this.options =
         new DeliveryOptions()
             .setSendTimeout(deliveryTimeout.toMillis())
             .setCodecName(DeliveryCodec.NAME);
-    this.sendOptions = new DeliveryOptions().setCodecName(DeliveryCodec.NAME);
   }
 
   /** Completes with what {@link LocalDelivery#write} answers on that node. */
@@ -42,23 +32,12 @@ final class NodeDeliveries {
     if (node.equals(nodeId)) {
       return LocalDelivery.write(sessions, sender, frame, recipients);
     }
-    long now = System.currentTimeMillis();
-    if (confirmations.streamsTo(node)) {
-      DeliveryConfirmations.Pending pending = confirmations.expect();
-      vertx
-          .eventBus()
-          .send(
-              NodeAddresses.deliver(node),
-              new Delivery(sender, frame, recipients, now, nodeId, pending.seq()),
-              sendOptions);
-      return pending.outcome();
-    }
     return vertx
         .eventBus()
         .<Integer>request(
             NodeAddresses.deliver(node),
-            new Delivery(sender, frame, recipients, now),
-            requestOptions)
+            new Delivery(sender, frame, recipients, System.currentTimeMillis()),
+            options)
         .map(reply -> reply.body());
   }
 }

@@ -13,23 +13,9 @@ import java.time.Duration;
  * they were sent.
  */
 public final class NodeInbox extends VerticleBase {
-  /**
-   * The answer to a delivery with no recipients, which only opens the link (see {@link NodeLinks}):
-   * this inbox confirms deliveries in stream. Older nodes answer 0.
-   */
-  static final int CONFIRMS_IN_STREAM = -2;
-
-  /**
-   * How long the outcomes of written deliveries are gathered before they go back; see {@link
-   * ConfirmationBatches}.
-   */
-  private static final long CONFIRMATION_DELAY_MS =
-      Long.getLong("signaling.confirmationDelayMs", 1);
-
   private final String nodeId;
   private final LocalSessions sessions;
   private final Duration deliveryTimeout;
-  private ConfirmationBatches confirmations;
 
   public NodeInbox(String nodeId, LocalSessions sessions, Duration deliveryTimeout) {
     this.nodeId = nodeId;
@@ -39,7 +25,6 @@ public final class NodeInbox extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    confirmations = new ConfirmationBatches(vertx, CONFIRMATION_DELAY_MS);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<Delivery>consumer(NodeAddresses.deliver(nodeId), this::deliver).completion(),
@@ -47,40 +32,18 @@ public final class NodeInbox extends VerticleBase {
   }
 
   /**
-   * Writes the frame to each recipient that is still connected here; answers how many, in the
-   * confirmation stream to its origin or by reply. A frame that arrives after its sender stopped
-   * waiting for the answer (this node was frozen, or cut off, and is catching up) is not written:
-   * the sender has been told, and may have sent it again where the user is now.
+   * Writes the frame to each recipient that is still connected here; replies with how many. A frame
+   * that arrives after its sender stopped waiting for the answer (this node was frozen, or cut off,
+   * and is catching up) is not written: the sender has been told, and may have sent it again where
+   * the user is now.
    */
   private void deliver(Message<Delivery> message) {
     Delivery delivery = message.body();
     if (System.currentTimeMillis() - delivery.sentAt() > deliveryTimeout.toMillis()) {
       return;
     }
-    if (delivery.recipients().isEmpty()) {
-      message.reply(CONFIRMS_IN_STREAM);
-      return;
-    }
-    Future<Integer> written =
-        LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients());
-    if (delivery.confirmedInStream()) {
-      written.onSuccess(count -> confirmations.add(delivery.origin(), delivery.seq(), count));
-    } else {
-      written.onSuccess(message::reply);
-    }
-  }
-
-  /**
-   * Sends the outcomes still gathered, and tells the other nodes that deliveries to this node are
-   * now to be sent as requests, which an inbox no longer listening answers at once with no handlers
-   * (and the sender then looks for the user elsewhere), where a frame sent in stream would wait for
-   * the delivery timeout.
-   */
-  @Override
-  public Future<?> stop() {
-    confirmations.flushAll();
-    vertx.eventBus().publish(NodeAddresses.UNLINKED, nodeId);
-    return Future.succeededFuture();
+    LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
+        .onSuccess(message::reply);
   }
 
   private void replace(Message<JsonObject> message) {

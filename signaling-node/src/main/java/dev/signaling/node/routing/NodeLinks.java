@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * connection to be set up: with five nodes on one busy machine, over a second and a half for the
  * first frame of every pair of nodes ({@code FiveNodeMeshIT}), enough on a slower day to end as
  * {@code delivery-failed} although it arrives. An empty delivery to each node's inbox, when this
- * node starts and when a member joins, pays that cost ahead of the users. The answer also says
- * whether that node's inbox confirms deliveries in stream (see {@link DeliveryConfirmations}).
+ * node starts and when a member joins, pays that cost ahead of the users.
  */
 public final class NodeLinks {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLinks.class);
@@ -29,19 +28,15 @@ public final class NodeLinks {
   private final Vertx vertx;
   private final String nodeId;
   private final Predicate<String> isMember;
-  private final DeliveryConfirmations confirmations;
   private final DeliveryOptions options;
 
   /**
    * @param isMember whether a node is still a member: a node that left is not tried again
-   * @param confirmations told of the nodes whose inbox answers that it confirms in stream
    */
-  public NodeLinks(
-      Vertx vertx, String nodeId, Predicate<String> isMember, DeliveryConfirmations confirmations) {
+  public NodeLinks(Vertx vertx, String nodeId, Predicate<String> isMember) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.isMember = isMember;
-    this.confirmations = confirmations;
     this.options =
         new DeliveryOptions().setSendTimeout(RETRY.toMillis() * 8).setCodecName(DeliveryCodec.NAME);
   }
@@ -63,21 +58,12 @@ public final class NodeLinks {
     Delivery empty = new Delivery(nodeId, "", List.of(), System.currentTimeMillis());
     vertx
         .eventBus()
-        .<Integer>request(NodeAddresses.deliver(node), empty, options)
+        .request(NodeAddresses.deliver(node), empty, options)
         .onComplete(
             answered -> {
               long millis = (System.nanoTime() - started) / 1_000_000;
               if (answered.succeeded()) {
-                boolean inStream =
-                    Integer.valueOf(NodeInbox.CONFIRMS_IN_STREAM).equals(answered.result().body());
-                if (inStream && isMember.test(node)) {
-                  confirmations.linked(node);
-                }
-                LOG.info(
-                    "event-bus link to node {} open after {} ms; deliveries confirmed {}",
-                    node,
-                    millis,
-                    inStream ? "in stream" : "by reply");
+                LOG.info("event-bus link to node {} open after {} ms", node, millis);
               } else if (!isMember.test(node)) {
                 LOG.debug("node {} left before its event-bus link opened", node);
               } else if (System.nanoTime() > deadline) {

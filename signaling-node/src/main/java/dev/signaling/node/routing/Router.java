@@ -39,7 +39,6 @@ public final class Router {
       RelayMetrics metrics,
       HeldReplies held,
       NodeDepartures departures,
-      DeliveryConfirmations confirmations,
       Duration deliveryTimeout) {
     this.nodeId = nodeId;
     this.presence = presence;
@@ -47,7 +46,7 @@ public final class Router {
     this.metrics = metrics;
     this.held = held;
     this.claims = new NameClaims(vertx, nodeId, presence, sessions, deliveryTimeout);
-    this.nodes = new NodeDeliveries(vertx, nodeId, sessions, confirmations, deliveryTimeout);
+    this.nodes = new NodeDeliveries(vertx, nodeId, sessions, deliveryTimeout);
     this.users = new UserDelivery(nodeId, presence, held, nodes, departures);
   }
 

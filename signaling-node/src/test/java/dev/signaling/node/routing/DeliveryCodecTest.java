@@ -25,35 +25,4 @@ class DeliveryCodecTest {
 
     assertThat(codec.decodeFromWire("prefix".length(), wire)).isEqualTo(delivery);
   }
-
-  @Test
-  void aDeliveryConfirmedInStreamKeepsItsOriginAndNumber() {
-    DeliveryCodec codec = new DeliveryCodec();
-    Delivery delivery =
-        new Delivery(
-            "alice",
-            "{}",
-            List.of(new Delivery.Recipient("bob", "s1")),
-            1_764_000_000_123L,
-            "node-\u00e4",
-            Long.MAX_VALUE - 7);
-    Buffer wire = Buffer.buffer();
-
-    codec.encodeToWire(wire, delivery);
-
-    assertThat(codec.decodeFromWire(0, wire)).isEqualTo(delivery);
-  }
-
-  @Test
-  void aDeliveryFromANodeBeforeTheStreamReadsAsAnsweredByReply() {
-    // That version's wire form ends with the time it was sent.
-    DeliveryCodec codec = new DeliveryCodec();
-    Buffer wire = Buffer.buffer();
-    codec.encodeToWire(wire, new Delivery("alice", "{}", List.of(), 5L));
-
-    Delivery read = codec.decodeFromWire(0, wire);
-
-    assertThat(read.confirmedInStream()).isFalse();
-    assertThat(read.sentAt()).isEqualTo(5L);
-  }
 }
