@@ -192,7 +192,7 @@ reference_start() {
 }
 
 reference_stop() {
-  stop_all reference_pids
+  stop_pids reference_pids
   reference_pids=()
 }
 
@@ -214,12 +214,12 @@ reference_ws_urls() {
 
 # One node after the other, each given 30 s to drain and stop after SIGTERM, then killed.
 cluster_stop() {
-  stop_all cluster_pids
+  stop_pids cluster_pids
   cluster_pids=()
 }
 
 # Stops the processes of the array named $1 as cluster_stop describes.
-stop_all() {
+stop_pids() {
   local -n pids_to_stop=$1
   local pid deadline
   for pid in "${pids_to_stop[@]}"; do
