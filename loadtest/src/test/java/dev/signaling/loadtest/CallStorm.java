@@ -82,7 +82,10 @@ final class CallStorm extends VerticleBase {
     return Future.all(logins);
   }
 
-  /** Starts every call at once; completes when every pair has made all its rounds. */
+  /**
+   * Starts every call at once; completes when every pair has made all its rounds and the last
+   * hang-ups have arrived.
+   */
   Future<Void> storm() {
     context.runOnContext(
         now -> {
@@ -127,7 +130,10 @@ final class CallStorm extends VerticleBase {
         call.calleeHas++;
       }
       case "hang-up" -> {
-        // The callee's side of the round is over; the caller starts the next one.
+        // The storm is over when the last call's hang-up has arrived too: every message counted.
+        if (call.round == rounds && --callsLeft == 0) {
+          done.complete();
+        }
       }
       default -> {
         if (atCaller) {
@@ -146,8 +152,6 @@ final class CallStorm extends VerticleBase {
       send(call.callerSocket, "hang-up", call.callee, "\"reason\":\"done\"");
       if (++call.round < rounds) {
         offer(call);
-      } else if (--callsLeft == 0) {
-        done.complete();
       }
     }
   }
