@@ -6,6 +6,7 @@ import dev.signaling.node.cluster.NodeReaper;
 import dev.signaling.node.config.NodeConfig;
 import dev.signaling.node.config.Resume;
 import dev.signaling.node.rooms.RoomService;
+import dev.signaling.node.routing.DeliveryStreams;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.NodeLinks;
 import dev.signaling.node.session.AwayOnDeparture;
@@ -62,6 +63,7 @@ final class NodeUpkeep {
       RoomService rooms,
       PeerLeftNotices peerLeft,
       Departures departures,
+      DeliveryStreams streams,
       MeterRegistry registry) {
     Vertx vertx = runtime.vertx();
     ClusterMetrics clusterMetrics = new ClusterMetrics(registry, runtime.view());
@@ -134,7 +136,10 @@ final class NodeUpkeep {
     runtime.view().onMergeCompleted(() -> reassertion.reassertSoon("merge completed"));
     NodeLinks links =
         new NodeLinks(
-            vertx, runtime.view().nodeId(), node -> runtime.view().members().contains(node));
+            vertx,
+            runtime.view().nodeId(),
+            node -> runtime.view().members().contains(node),
+            streams);
     runtime.view().onMemberJoined(links::link);
     links.linkAll(runtime.view().members());
     rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));

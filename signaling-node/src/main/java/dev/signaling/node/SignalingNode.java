@@ -14,6 +14,7 @@ import dev.signaling.node.rooms.RoomRegistry;
 import dev.signaling.node.rooms.RoomService;
 import dev.signaling.node.routing.Delivery;
 import dev.signaling.node.routing.DeliveryCodec;
+import dev.signaling.node.routing.DeliveryStreams;
 import dev.signaling.node.routing.HeldReplies;
 import dev.signaling.node.routing.LocalSessions;
 import dev.signaling.node.routing.NodeInbox;
@@ -101,6 +102,9 @@ public final class SignalingNode {
     String nodeId = runtime.view().nodeId();
     vertx.eventBus().registerDefaultCodec(Delivery.class, new DeliveryCodec());
     LocalSessions sessions = new LocalSessions();
+    DeliveryStreams streams =
+        new DeliveryStreams(vertx, nodeId, config.deliveryTimeout(), config.confirmBatch());
+    streams.countIn(registry);
     RoomService rooms =
         new RoomService(
             vertx,
@@ -122,6 +126,7 @@ public final class SignalingNode {
             (sender, sessionId, room) -> rooms.membersFor(new RoomMember(sender, sessionId), room),
             new RelayMetrics(registry),
             held,
+            streams,
             config.resume().enabled()
                 ? new MembershipWatch(vertx, runtime.view(), config.maxNoHeartbeat().plusSeconds(2))
                 : null,
@@ -136,7 +141,8 @@ public final class SignalingNode {
             config.resume(),
             (names, reason) -> GoneUsers.announce(vertx, names, reason));
     NodeUpkeep upkeep =
-        NodeUpkeep.start(config, runtime, state, sessions, rooms, peerLeft, departures, registry);
+        NodeUpkeep.start(
+            config, runtime, state, sessions, rooms, peerLeft, departures, streams, registry);
 
     SessionServices sessionServices =
         new SessionServices(
@@ -205,7 +211,8 @@ public final class SignalingNode {
     return held.start()
         .compose(
             listening ->
-                vertx.deployVerticle(new NodeInbox(nodeId, sessions, config.deliveryTimeout())))
+                vertx.deployVerticle(
+                    new NodeInbox(nodeId, sessions, config.deliveryTimeout(), streams)))
         .compose(
             inbox ->
                 httpTransport == null

@@ -115,6 +115,7 @@ public final class ConfigLoader {
         instances,
         Duration.ofSeconds(positive(values, Setting.LOGIN_TIMEOUT_SECONDS)),
         Duration.ofMillis(positive(values, Setting.DELIVERY_TIMEOUT_MS)),
+        Duration.ofMillis(notNegative(values, Setting.CONFIRM_BATCH_MS)),
         positive(values, Setting.MAX_ROOMS_PER_USER),
         positive(values, Setting.MAX_ROOM_MEMBERS),
         Duration.ofSeconds(positive(values, Setting.PRESENCE_RECONCILE_SECONDS)),

@@ -30,6 +30,8 @@ import java.util.List;
  * @param verticleInstances WebSocket verticle instances sharing the HTTP port
  * @param loginTimeout how long a connection may stay without a successful login
  * @param deliveryTimeout how long a relay waits for the target's node to confirm the write
+ * @param confirmBatch how long a node may hold a write's confirmation to batch it; zero: a reply
+ *     per message
  * @param maxRoomsPerUser rooms one session may be in at once
  * @param maxRoomMembers members a room may have
  * @param presenceReconcileInterval period of the sweep that removes entries of nodes no longer
@@ -66,6 +68,7 @@ public record NodeConfig(
     int verticleInstances,
     Duration loginTimeout,
     Duration deliveryTimeout,
+    Duration confirmBatch,
     int maxRoomsPerUser,
     int maxRoomMembers,
     Duration presenceReconcileInterval,
@@ -122,6 +125,8 @@ public record NodeConfig(
         + loginTimeout
         + ", deliveryTimeout="
         + deliveryTimeout
+        + ", confirmBatch="
+        + confirmBatch
         + ", maxRoomsPerUser="
         + maxRoomsPerUser
         + ", maxRoomMembers="

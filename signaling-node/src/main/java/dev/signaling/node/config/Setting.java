@@ -97,6 +97,9 @@ public enum Setting {
   DELIVERY_TIMEOUT_MS(
       "3000",
       "How long a relay waits for the presence map to locate the target, and for the target's node to confirm the write."),
+  CONFIRM_BATCH_MS(
+      "20",
+      "How long a node may hold the confirmation that it wrote a message from another node, to send it with others in one batch instead of a reply each. Acks come up to this much later; 0: a reply per message."),
   MAX_ROOMS_PER_USER("16", "Rooms one session may be in at once (too-many-rooms beyond)."),
   MAX_ROOM_MEMBERS("100", "Members a room may have (room-full beyond)."),
   PRESENCE_RECONCILE_SECONDS(

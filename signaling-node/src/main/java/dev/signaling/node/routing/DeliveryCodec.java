@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Wire form of a {@link Delivery}: the sender, the frame, the recipient count, then each
- * recipient's name and session, all as length-prefixed UTF-8. Cheaper than JSON or message headers,
- * and the frame is never parsed on its way through.
+ * recipient's name and session, all as length-prefixed UTF-8, the time it was sent, and, for a
+ * streamed delivery, the sending node, its stream and the frame's number in it. Cheaper than JSON
+ * or message headers, and the frame is never parsed on its way through.
  */
 public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
   public static final String NAME = "signaling.delivery";
@@ -24,6 +25,12 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
       writeString(buffer, recipient.session());
     }
     buffer.appendLong(delivery.sentAt());
+    Delivery.Streamed streamed = delivery.streamed();
+    if (streamed != null) {
+      // Last, so that a node of the version before streams reads what it knows and stops.
+      writeString(buffer, streamed.node());
+      buffer.appendInt(streamed.stream()).appendLong(streamed.seq());
+    }
   }
 
   @Override
@@ -39,7 +46,16 @@ public final class DeliveryCodec implements MessageCodec<Delivery, Delivery> {
           new Delivery.Recipient(readString(buffer, position), readString(buffer, position)));
     }
     long sentAt = buffer.getLong(position[0]);
-    return new Delivery(sender, frame, recipients, sentAt);
+    position[0] += 8;
+    // The body ends the event-bus message: bytes left over are the stream's fields.
+    if (position[0] >= buffer.length()) {
+      return new Delivery(sender, frame, recipients, sentAt);
+    }
+    String node = readString(buffer, position);
+    int stream = buffer.getInt(position[0]);
+    long seq = buffer.getLong(position[0] + 4);
+    return new Delivery(
+        sender, frame, recipients, sentAt, new Delivery.Streamed(node, stream, seq));
   }
 
   @Override

@@ -42,7 +42,7 @@ final class Detours {
   /**
    * Runs {@code detour} for {@code frame} once the earlier detours to {@code target} are placed.
    */
-  Future<Void> inTurn(String target, Frame frame, Supplier<Future<Void>> detour) {
+  <T> Future<T> inTurn(String target, Frame frame, Supplier<Future<T>> detour) {
     if (frame.placed != null) {
       // A later step of the same detour (a user followed, then found away): its turn is taken.
       return detour.get();
@@ -51,7 +51,7 @@ final class Detours {
     Future<Void> mine = frame.placed.future();
     Future<Void> before = lastPlaced.put(target, mine);
     mine.onComplete(done -> lastPlaced.remove(target, mine));
-    Future<Void> fate = before == null ? detour.get() : before.transform(settled -> detour.get());
+    Future<T> fate = before == null ? detour.get() : before.transform(settled -> detour.get());
     // A detour's result is the frame's fate: known, the frame is placed at the latest.
     return fate.onComplete(known -> frame.placed());
   }

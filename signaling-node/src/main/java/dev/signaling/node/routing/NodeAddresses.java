@@ -15,6 +15,10 @@ final class NodeAddresses {
     return "signaling.node." + nodeId + ".held";
   }
 
+  static String confirm(String nodeId) {
+    return "signaling.node." + nodeId + ".confirm";
+  }
+
   static String replace(String nodeId) {
     return "signaling.node." + nodeId + ".replace";
   }

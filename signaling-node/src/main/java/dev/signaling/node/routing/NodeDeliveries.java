@@ -15,15 +15,40 @@ final class NodeDeliveries {
   private final String nodeId;
   private final LocalSessions sessions;
   private final DeliveryOptions options;
+  private final DeliveryStreams streams;
 
-  NodeDeliveries(Vertx vertx, String nodeId, LocalSessions sessions, Duration deliveryTimeout) {
+  NodeDeliveries(
+      Vertx vertx,
+      String nodeId,
+      LocalSessions sessions,
+      Duration deliveryTimeout,
+      DeliveryStreams streams) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.sessions = sessions;
+    this.streams = streams;
     this.options =
         new DeliveryOptions()
             .setSendTimeout(deliveryTimeout.toMillis())
             .setCodecName(DeliveryCodec.NAME);
+  }
+
+  /**
+   * Hands a frame to one user's session on {@code node}; completes with what {@link
+   * LocalDelivery#write} answers there, and when the frame was written. To another node that
+   * confirms in batches, it goes without a reply of its own (see {@link DeliveryStreams}).
+   */
+  Future<StreamedSends.Written> deliverTo(
+      String node, String sender, String frame, Delivery.Recipient recipient) {
+    if (!node.equals(nodeId)) {
+      StreamedSends stream = streams.streamTo(node);
+      if (stream != null) {
+        streams.sentInStream();
+        return stream.send(node, sender, frame, recipient);
+      }
+    }
+    return deliver(node, sender, frame, List.of(recipient))
+        .map(count -> new StreamedSends.Written(count, System.nanoTime()));
   }
 
   /** Completes with what {@link LocalDelivery#write} answers on that node. */

@@ -2,32 +2,42 @@ package dev.signaling.node.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
  * Receives what other nodes send to this node's own addresses: frames for its sessions (one user's,
- * or a room's members'), and notices that a session of its was replaced by a newer login elsewhere.
- * One instance per node, so that frames from one sender arrive at the target's socket in the order
- * they were sent.
+ * or a room's members'), the batches in which other nodes confirm the frames this node streamed to
+ * them (see {@link DeliveryStreams}), and notices that a session of its was replaced by a newer
+ * login elsewhere. One instance per node, so that frames from one sender arrive at the target's
+ * socket in the order they were sent.
  */
 public final class NodeInbox extends VerticleBase {
   private final String nodeId;
   private final LocalSessions sessions;
   private final Duration deliveryTimeout;
+  private final DeliveryStreams streams;
+  private StreamConfirmer confirmer;
 
-  public NodeInbox(String nodeId, LocalSessions sessions, Duration deliveryTimeout) {
+  public NodeInbox(
+      String nodeId, LocalSessions sessions, Duration deliveryTimeout, DeliveryStreams streams) {
     this.nodeId = nodeId;
     this.sessions = sessions;
     this.deliveryTimeout = deliveryTimeout;
+    this.streams = streams;
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    confirmer = new StreamConfirmer(vertx, nodeId, streams.batchMs());
     return Future.all(
         bus.<Delivery>consumer(NodeAddresses.deliver(nodeId), this::deliver).completion(),
+        bus.<Buffer>consumer(
+                NodeAddresses.confirm(nodeId), batch -> streams.confirmed(batch.body()))
+            .completion(),
         bus.<JsonObject>consumer(NodeAddresses.replace(nodeId), this::replace).completion());
   }
 
@@ -39,11 +49,31 @@ public final class NodeInbox extends VerticleBase {
    */
   private void deliver(Message<Delivery> message) {
     Delivery delivery = message.body();
+    if (delivery.streamed() != null) {
+      deliverStreamed(delivery);
+      return;
+    }
     if (System.currentTimeMillis() - delivery.sentAt() > deliveryTimeout.toMillis()) {
+      return;
+    }
+    if (delivery.recipients().isEmpty()) {
+      // A link being opened (see NodeLinks): say whether frames may come in streams.
+      message.reply(streams.batchMs() > 0 ? DeliveryStreams.CONFIRMS_IN_BATCHES : 0);
       return;
     }
     LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
         .onSuccess(message::reply);
+  }
+
+  /** A frame sent without a reply of its own: its outcome goes into its stream's next batch. */
+  private void deliverStreamed(Delivery delivery) {
+    StreamConfirmer.Slot slot = confirmer.arrived(delivery.streamed());
+    if (System.currentTimeMillis() - delivery.sentAt() > deliveryTimeout.toMillis()) {
+      confirmer.settle(slot, StreamConfirmer.LATE);
+      return;
+    }
+    LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
+        .onSuccess(written -> confirmer.settle(slot, written));
   }
 
   private void replace(Message<JsonObject> message) {

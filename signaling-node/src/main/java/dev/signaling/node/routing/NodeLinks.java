@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * connection to be set up: with five nodes on one busy machine, over a second and a half for the
  * first frame of every pair of nodes ({@code FiveNodeMeshIT}), enough on a slower day to end as
  * {@code delivery-failed} although it arrives. An empty delivery to each node's inbox, when this
- * node starts and when a member joins, pays that cost ahead of the users.
+ * node starts and when a member joins, pays that cost ahead of the users. Its answer also says
+ * whether that node confirms streamed frames in batches (see {@link DeliveryStreams}).
  */
 public final class NodeLinks {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLinks.class);
@@ -29,14 +30,18 @@ public final class NodeLinks {
   private final String nodeId;
   private final Predicate<String> isMember;
   private final DeliveryOptions options;
+  private final DeliveryStreams streams;
 
   /**
    * @param isMember whether a node is still a member: a node that left is not tried again
+   * @param streams told which nodes answer that they confirm streamed frames in batches
    */
-  public NodeLinks(Vertx vertx, String nodeId, Predicate<String> isMember) {
+  public NodeLinks(
+      Vertx vertx, String nodeId, Predicate<String> isMember, DeliveryStreams streams) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.isMember = isMember;
+    this.streams = streams;
     this.options =
         new DeliveryOptions().setSendTimeout(RETRY.toMillis() * 8).setCodecName(DeliveryCodec.NAME);
   }
@@ -63,7 +68,17 @@ public final class NodeLinks {
             answered -> {
               long millis = (System.nanoTime() - started) / 1_000_000;
               if (answered.succeeded()) {
-                LOG.info("event-bus link to node {} open after {} ms", node, millis);
+                boolean batches =
+                    Integer.valueOf(DeliveryStreams.CONFIRMS_IN_BATCHES)
+                        .equals(answered.result().body());
+                if (batches) {
+                  streams.confirmsInBatches(node);
+                }
+                LOG.info(
+                    "event-bus link to node {} open after {} ms{}",
+                    node,
+                    millis,
+                    batches ? "; it confirms streamed frames in batches" : "");
               } else if (!isMember.test(node)) {
                 LOG.debug("node {} left before its event-bus link opened", node);
               } else if (System.nanoTime() > deadline) {

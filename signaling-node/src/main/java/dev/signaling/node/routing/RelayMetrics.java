@@ -109,11 +109,13 @@ public final class RelayMetrics {
         .register(registry);
   }
 
-  /** A message reached its target; {@code receivedNanos} is when it arrived from its sender. */
-  public void delivered(Family family, boolean remote, long receivedNanos) {
+  /**
+   * A message reached its target; {@code tookNanos} from its arrival from the sender to its write
+   * on the target's connection.
+   */
+  public void delivered(Family family, boolean remote, long tookNanos) {
     count(family, remote ? Outcome.DELIVERED_REMOTE : Outcome.DELIVERED_LOCAL);
-    (remote ? remoteLatency : localLatency)
-        .record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    (remote ? remoteLatency : localLatency).record(Math.max(0, tookNanos), TimeUnit.NANOSECONDS);
   }
 
   /** A message for one user did not reach it. */

@@ -54,14 +54,15 @@ public final class Relays {
               remote[0] = entry != null && !entry.node().equals(router.nodeId());
               return router.deliver(sender.name(), target, entry, frame);
             })
-        .andThen(
+        .transform(
             done -> {
               if (done.succeeded()) {
                 sender.talkedWith(target);
-                metrics.delivered(family, remote[0], received);
-              } else {
-                metrics.undelivered(family, codeOf(done.cause()));
+                metrics.delivered(family, remote[0], done.result() - received);
+                return Future.succeededFuture();
               }
+              metrics.undelivered(family, codeOf(done.cause()));
+              return Future.failedFuture(done.cause());
             });
   }
 

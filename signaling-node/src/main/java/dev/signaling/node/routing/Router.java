@@ -38,6 +38,7 @@ public final class Router {
       RoomRecipients rooms,
       RelayMetrics metrics,
       HeldReplies held,
+      DeliveryStreams streams,
       NodeDepartures departures,
       Duration deliveryTimeout) {
     this.nodeId = nodeId;
@@ -46,7 +47,7 @@ public final class Router {
     this.metrics = metrics;
     this.held = held;
     this.claims = new NameClaims(vertx, nodeId, presence, sessions, deliveryTimeout);
-    this.nodes = new NodeDeliveries(vertx, nodeId, sessions, deliveryTimeout);
+    this.nodes = new NodeDeliveries(vertx, nodeId, sessions, deliveryTimeout, streams);
     this.users = new UserDelivery(nodeId, presence, held, nodes, departures);
   }
 
@@ -154,8 +155,9 @@ public final class Router {
    * to the target's connection, or, for a user who is away, once it was written after the user
    * resumed; fails with a {@link Refusal}. When that session is not there (any more), the entry may
    * have been out of date: the user is looked up again, and the frame goes where the user is now.
+   * Completes with when the frame was written, on this node's clock ({@link System#nanoTime}).
    */
-  public Future<Void> deliver(String sender, String target, PresenceEntry entry, String frame) {
+  public Future<Long> deliver(String sender, String target, PresenceEntry entry, String frame) {
     return users.deliver(sender, target, entry, frame);
   }
 

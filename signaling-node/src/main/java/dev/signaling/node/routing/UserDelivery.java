@@ -9,12 +9,12 @@ import dev.signaling.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.List;
 
 /**
  * Delivers a frame to one user's session, wherever it is, and holds it in the cluster when the user
  * is away (its connection ended and it may resume), so that it is delivered after the resume or its
- * sender told when the window ends.
+ * sender told when the window ends. Completes with when the frame was written, on this node's clock
+ * ({@link System#nanoTime}), as well as that can be told.
  */
 final class UserDelivery {
   /** How often a frame follows a user that moved while it was on its way, at most. */
@@ -49,13 +49,13 @@ final class UserDelivery {
    * that session is not there (any more), the entry may have been out of date: the user is looked
    * up again in the presence map, and the frame goes where the user is now.
    */
-  Future<Void> deliver(String sender, String target, PresenceEntry entry, String text) {
+  Future<Long> deliver(String sender, String target, PresenceEntry entry, String text) {
     // Numbered now, in the order the sender's frames are handed on, in case it is held.
     Detours.Frame frame = new Detours.Frame(text, held.nextRef());
     return deliver(sender, target, entry, frame, MOVES);
   }
 
-  private Future<Void> deliver(
+  private Future<Long> deliver(
       String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
     if (entry == null) {
       // Not remembered, and the presence map had no entry either: nothing to check again.
@@ -64,7 +64,7 @@ final class UserDelivery {
     if (entry.away()) {
       return hold(sender, target, entry, frame, movesLeft);
     }
-    Future<Void> written = write(sender, target, entry, frame, movesLeft);
+    Future<Long> written = write(sender, target, entry, frame, movesLeft);
     return written.recover(
         failure ->
             isGone(failure) && movesLeft > 0
@@ -73,24 +73,24 @@ final class UserDelivery {
   }
 
   /** Follows the user to where the presence map says it is now, unless that is where it was. */
-  private Future<Void> relocate(
+  private Future<Long> relocate(
       String sender,
       String target,
       PresenceEntry stale,
       Detours.Frame frame,
       int movesLeft,
-      Future<Void> otherwise) {
+      Future<Long> otherwise) {
     return detours.inTurn(
         target, frame, () -> relocateNow(sender, target, stale, frame, movesLeft, otherwise));
   }
 
-  private Future<Void> relocateNow(
+  private Future<Long> relocateNow(
       String sender,
       String target,
       PresenceEntry stale,
       Detours.Frame frame,
       int movesLeft,
-      Future<Void> otherwise) {
+      Future<Long> otherwise) {
     return presence
         .locateAgain(target)
         .transform(
@@ -106,21 +106,21 @@ final class UserDelivery {
             });
   }
 
-  private Future<Void> write(
+  private Future<Long> write(
       String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
-    List<Delivery.Recipient> recipient = List.of(new Delivery.Recipient(target, entry.session()));
+    Delivery.Recipient recipient = new Delivery.Recipient(target, entry.session());
     return nodes
-        .deliver(entry.node(), sender, frame.text, recipient)
+        .deliverTo(entry.node(), sender, frame.text, recipient)
         .transform(
             written -> {
-              if (written.succeeded() && written.result() == 1) {
-                return Future.succeededFuture();
+              if (written.succeeded() && written.result().count() == 1) {
+                return Future.succeededFuture(written.result().atNanos());
               }
-              if (written.succeeded() && written.result() == LocalDelivery.AWAY) {
+              if (written.succeeded() && written.result().count() == LocalDelivery.AWAY) {
                 // Its connection just ended; the user may resume.
                 return hold(sender, target, entry, frame, movesLeft);
               }
-              Future<Void> failed = explain(written.succeeded() ? null : written.cause());
+              Future<Long> failed = explain(written.succeeded() ? null : written.cause());
               if (departures == null || isGone(failed.cause())) {
                 return failed;
               }
@@ -138,15 +138,15 @@ final class UserDelivery {
    * delivered after a resume, or peer-unavailable once the window ended or a newer login took the
    * name. A buffer already full answers at once.
    */
-  private Future<Void> hold(
+  private Future<Long> hold(
       String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
     return detours.inTurn(target, frame, () -> holdNow(sender, target, entry, frame, movesLeft));
   }
 
-  private Future<Void> holdNow(
+  private Future<Long> holdNow(
       String sender, String target, PresenceEntry entry, Detours.Frame frame, int movesLeft) {
     long ref = frame.ref;
-    Future<Void> fate = held.expect(ref);
+    Future<Long> fate = held.expect(ref).map(delivered -> System.nanoTime());
     return presence
         .hold(target, entry.session(), new HeldMessage(frame.text, sender, nodeId, ref))
         .transform(
@@ -163,7 +163,7 @@ final class UserDelivery {
                 return Future.failedFuture(new Refusal(ErrorCode.BUFFER_FULL));
               }
               // The name moved on: resumed, logged in again, or gone.
-              Future<Void> gone = Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
+              Future<Long> gone = Future.failedFuture(new Refusal(ErrorCode.PEER_UNAVAILABLE));
               return movesLeft > 0 ? relocate(sender, target, entry, frame, movesLeft, gone) : gone;
             });
   }
@@ -178,7 +178,7 @@ final class UserDelivery {
    * say: the frame may still be written (a node that was only paused writes it when it resumes), so
    * the sender is told delivery-failed, "may not have arrived", never peer-unavailable.
    */
-  private static Future<Void> explain(Throwable cause) {
+  private static <T> Future<T> explain(Throwable cause) {
     boolean gone =
         cause == null
             || cause instanceof ReplyException reply

@@ -25,4 +25,34 @@ class DeliveryCodecTest {
 
     assertThat(codec.decodeFromWire("prefix".length(), wire)).isEqualTo(delivery);
   }
+
+  @Test
+  void aStreamedDeliveryCrossesTheWireWithItsPlaceInTheStream() {
+    DeliveryCodec codec = new DeliveryCodec();
+    Delivery delivery =
+        new Delivery(
+            "alice",
+            "{\"from\":\"alice\"}",
+            List.of(new Delivery.Recipient("bob", "s1")),
+            1_764_000_000_123L,
+            new Delivery.Streamed("node-\u00e9", 3, 9_000_000_000L));
+    Buffer wire = Buffer.buffer().appendString("prefix");
+
+    codec.encodeToWire(wire, delivery);
+
+    assertThat(codec.decodeFromWire("prefix".length(), wire)).isEqualTo(delivery);
+  }
+
+  @Test
+  void aBatchOfConfirmationsCrossesTheWireUnchanged() {
+    Confirmation batch =
+        new Confirmation(
+            "node-\u00e9",
+            2,
+            new long[] {43, 41, 9_000_000_000L},
+            new int[] {1, LocalDelivery.AWAY, StreamConfirmer.LOST},
+            new int[] {19_000, 12_500, 0});
+
+    assertThat(Confirmation.from(batch.toBuffer())).isEqualTo(batch);
+  }
 }
