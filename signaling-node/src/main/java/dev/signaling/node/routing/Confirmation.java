@@ -7,10 +7,10 @@ import java.util.Arrays;
 /**
  * A node's ({@code node}'s) batch of outcomes for frames of one stream from another node (see
  * {@link StreamedSends}): for each frame, by number, what its inbox made of it (as {@link
- * LocalDelivery#write} counts, or {@link StreamConfirmer#LATE} or {@link StreamConfirmer#LOST}),
- * and how long its confirmation waited for the batch to leave, so that the sender can tell when it
- * was written. Frames are listed as their outcomes became known, not in the order they were sent: a
- * frame to a client slow to read holds up no other frame's confirmation.
+ * LocalDelivery#write} counts, or {@link StreamConfirmer#LATE}), and how long its confirmation
+ * waited for the batch to leave, so that the sender can tell when it was written. Frames are listed
+ * as their outcomes became known, not in the order they were sent: a frame to a client slow to read
+ * holds up no other frame's confirmation.
  */
 record Confirmation(String node, int stream, long[] seqs, int[] outcomes, int[] waitedMicros) {
 

@@ -35,6 +35,7 @@ public final class DeliveryStreams {
   private final long batchMs;
   private final Set<String> confirming = ConcurrentHashMap.newKeySet();
   private final Map<EventLoop, StreamedSends> byLoop = new ConcurrentHashMap<>();
+  private final Map<EventLoop, StreamConfirmer> confirmers = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<StreamedSends> byId = new CopyOnWriteArrayList<>();
   private final LongAdder streamed = new LongAdder();
   private final LongAdder[] unconfirmed = new LongAdder[Unconfirmed.values().length];
@@ -44,9 +45,7 @@ public final class DeliveryStreams {
     /** No batch confirmed it within the delivery timeout. */
     TIMEOUT,
     /** It reached the target's node after the delivery timeout, and was not written. */
-    LATE,
-    /** It never reached the target's node. */
-    LOST;
+    LATE;
 
     String tag() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -90,6 +89,12 @@ public final class DeliveryStreams {
   /** How long this node's inbox may hold a confirmation; zero when it confirms by reply. */
   long batchMs() {
     return batchMs;
+  }
+
+  /** The confirmer of {@code loop}'s event loop, for outcomes that became known on it. */
+  StreamConfirmer confirmerOf(ContextInternal loop) {
+    return confirmers.computeIfAbsent(
+        loop.nettyEventLoop(), ignored -> new StreamConfirmer(vertx, nodeId, batchMs));
   }
 
   /** {@code node}'s inbox confirms streamed frames in batches. */

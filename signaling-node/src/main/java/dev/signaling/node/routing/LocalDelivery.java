@@ -1,8 +1,10 @@
 package dev.signaling.node.routing;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Writes a frame to sessions of this node; used for local targets and for deliveries from other
@@ -32,12 +34,7 @@ final class LocalDelivery {
       }
       return session
           .deliver(frame, sender)
-          .transform(
-              written ->
-                  Future.succeededFuture(
-                      written.succeeded()
-                          ? 1
-                          : written.cause() instanceof Session.SessionAwayException ? AWAY : 0));
+          .transform(written -> Future.succeededFuture(countOf(written)));
     }
     List<Future<Boolean>> writes = new ArrayList<>(recipients.size());
     for (Delivery.Recipient recipient : recipients) {
@@ -54,6 +51,31 @@ final class LocalDelivery {
               }
               return Future.succeededFuture(written);
             });
+  }
+
+  /**
+   * Writes {@code frame} to one recipient, as {@link #write} does, and hands the count to {@code
+   * outcome} on the event loop where it is known, without a hop back to the caller's: the session's
+   * own loop, or the caller's when the session is not here.
+   */
+  static void writeThen(
+      LocalSessions sessions,
+      String sender,
+      String frame,
+      Delivery.Recipient recipient,
+      IntConsumer outcome) {
+    Session session = sessions.find(recipient.name(), recipient.session());
+    if (session == null) {
+      outcome.accept(sessions.findAway(recipient.name(), recipient.session()) != null ? AWAY : 0);
+      return;
+    }
+    session.deliverThen(frame, sender, written -> outcome.accept(countOf(written)));
+  }
+
+  private static int countOf(AsyncResult<Void> written) {
+    return written.succeeded()
+        ? 1
+        : written.cause() instanceof Session.SessionAwayException ? AWAY : 0;
   }
 
   private static Future<Boolean> write(Session session, String sender, String frame) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
@@ -19,7 +20,6 @@ public final class NodeInbox extends VerticleBase {
   private final LocalSessions sessions;
   private final Duration deliveryTimeout;
   private final DeliveryStreams streams;
-  private StreamConfirmer confirmer;
 
   public NodeInbox(
       String nodeId, LocalSessions sessions, Duration deliveryTimeout, DeliveryStreams streams) {
@@ -32,7 +32,6 @@ public final class NodeInbox extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    confirmer = new StreamConfirmer(vertx, nodeId, streams.batchMs());
     return Future.all(
         bus.<Delivery>consumer(NodeAddresses.deliver(nodeId), this::deliver).completion(),
         bus.<Buffer>consumer(
@@ -65,15 +64,31 @@ public final class NodeInbox extends VerticleBase {
         .onSuccess(message::reply);
   }
 
-  /** A frame sent without a reply of its own: its outcome goes into its stream's next batch. */
+  /**
+   * A frame sent without a reply of its own: its outcome goes into a batch for its stream, on the
+   * event loop where it became known (see {@link StreamConfirmer}).
+   */
   private void deliverStreamed(Delivery delivery) {
-    StreamConfirmer.Slot slot = confirmer.arrived(delivery.streamed());
+    Delivery.Streamed streamed = delivery.streamed();
     if (System.currentTimeMillis() - delivery.sentAt() > deliveryTimeout.toMillis()) {
-      confirmer.settle(slot, StreamConfirmer.LATE);
+      settle(streamed, StreamConfirmer.LATE);
       return;
     }
-    LocalDelivery.write(sessions, delivery.sender(), delivery.frame(), delivery.recipients())
-        .onSuccess(written -> confirmer.settle(slot, written));
+    LocalDelivery.writeThen(
+        sessions,
+        delivery.sender(),
+        delivery.frame(),
+        delivery.recipients().get(0),
+        written -> settle(streamed, written));
+  }
+
+  private void settle(Delivery.Streamed streamed, int outcome) {
+    ContextInternal current = ContextInternal.current();
+    if (current != null && current.isEventLoopContext() && current.inThread()) {
+      streams.confirmerOf(current).settle(streamed, outcome);
+    } else {
+      context.runOnContext(ignored -> settle(streamed, outcome));
+    }
   }
 
   private void replace(Message<JsonObject> message) {

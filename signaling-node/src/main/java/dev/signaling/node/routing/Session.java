@@ -4,7 +4,9 @@ import dev.signaling.node.base.OwnerContext;
 import dev.signaling.node.presence.HeldMessage;
 import dev.signaling.protocol.ErrorCode;
 import dev.signaling.protocol.ServerMessages;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,6 +167,14 @@ public final class Session {
     Future<Void> result = OwnerContext.onCaller(written.future());
     owner.run(() -> deliverHere(frame, sender).onComplete(written));
     return result;
+  }
+
+  /**
+   * Writes a frame as {@link #deliver} does, and hands the outcome to {@code outcome} on the
+   * session's own event loop: for a caller that needs it there, not back on its own loop.
+   */
+  public void deliverThen(String frame, String sender, Handler<AsyncResult<Void>> outcome) {
+    owner.run(() -> deliverHere(frame, sender).onComplete(outcome));
   }
 
   private Future<Void> deliverHere(String frame, String sender) {

@@ -8,24 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The inbox's side of the streams of frames sent to it without a reply each (see {@link
+ * A node's side of the streams of frames sent to its inbox without a reply each (see {@link
  * StreamedSends}): collects the outcomes of each stream's frames and confirms them to their node in
  * batches, one at most every {@code CONFIRM_BATCH_MS} while frames come, and at once when one
  * failed, so that the sender acts on it (holds it for an away user, or looks for where the user is
- * now) without waiting. Frames of a stream found missing on arrival (the connection between the
- * nodes broke) are confirmed as {@link #LOST}.
+ * now) without waiting.
  *
- * <p>Confined to the inbox's event loop.
+ * <p>One per event loop, confined to it: an outcome is settled on the loop where it became known,
+ * the target session's, so that it needs no hop back to the inbox's loop.
  */
 final class StreamConfirmer {
   /** The frame arrived after its sender stopped waiting, and was not written. */
   static final int LATE = -2;
-
-  /** The frame never arrived. */
-  static final int LOST = -3;
-
-  /** A stream's frames that go missing in one go beyond this are taken as a stream begun anew. */
-  private static final long MAX_GAP = 10_000;
 
   private static final long IDLE_NANOS = 120_000_000_000L;
 
@@ -45,30 +39,15 @@ final class StreamConfirmer {
     this.batchMs = Math.max(1, batchMs);
   }
 
-  /** A slot for frame {@code streamed} that has just arrived; {@link #settle} it once known. */
-  Slot arrived(Delivery.Streamed streamed) {
+  /** Frame {@code streamed}'s outcome, as {@link LocalDelivery#write} counts, or {@link #LATE}. */
+  void settle(Delivery.Streamed streamed, int outcome) {
     Inbound stream =
         streams.computeIfAbsent(
             streamed.node() + ':' + streamed.stream(),
             ignored -> new Inbound(streamed.node(), streamed.stream()));
-    long seq = streamed.seq();
-    stream.lastUsed = System.nanoTime();
-    if (stream.expected != 0 && seq > stream.expected && seq - stream.expected <= MAX_GAP) {
-      // Frames of one stream arrive in the order they were sent: those skipped never will.
-      for (long missing = stream.expected; missing < seq; missing++) {
-        settle(new Slot(stream, missing), LOST);
-      }
-    }
-    stream.expected = seq + 1;
-    return new Slot(stream, seq);
-  }
-
-  /** Frame {@code slot}'s outcome, as {@link LocalDelivery#write} counts, or {@link #LATE}. */
-  void settle(Slot slot, int outcome) {
-    slot.outcome = outcome;
-    slot.settledAt = System.nanoTime();
-    Inbound stream = slot.stream;
-    stream.batch.add(slot);
+    long now = System.nanoTime();
+    stream.lastUsed = now;
+    stream.batch.add(new Settled(streamed.seq(), outcome, now));
     if (outcome != 1) {
       flush(stream);
       return;
@@ -100,7 +79,7 @@ final class StreamConfirmer {
   }
 
   private void flush(Inbound stream) {
-    List<Slot> batch = stream.batch;
+    List<Settled> batch = stream.batch;
     if (batch.isEmpty()) {
       return;
     }
@@ -109,10 +88,10 @@ final class StreamConfirmer {
     int[] waited = new int[batch.size()];
     long now = System.nanoTime();
     for (int i = 0; i < seqs.length; i++) {
-      Slot slot = batch.get(i);
-      seqs[i] = slot.seq;
-      outcomes[i] = slot.outcome;
-      waited[i] = (int) Math.min(Integer.MAX_VALUE, (now - slot.settledAt) / 1_000);
+      Settled settled = batch.get(i);
+      seqs[i] = settled.seq;
+      outcomes[i] = settled.outcome;
+      waited[i] = (int) Math.min(Integer.MAX_VALUE, (now - settled.at) / 1_000);
     }
     batch.clear();
     vertx
@@ -126,8 +105,7 @@ final class StreamConfirmer {
   private static final class Inbound {
     final String node;
     final int stream;
-    final List<Slot> batch = new ArrayList<>();
-    long expected;
+    final List<Settled> batch = new ArrayList<>();
     long lastUsed;
     boolean due;
 
@@ -137,16 +115,6 @@ final class StreamConfirmer {
     }
   }
 
-  /** A frame of a stream whose outcome is awaited. */
-  static final class Slot {
-    final Inbound stream;
-    final long seq;
-    int outcome;
-    long settledAt;
-
-    private Slot(Inbound stream, long seq) {
-      this.stream = stream;
-      this.seq = seq;
-    }
-  }
+  /** A frame's outcome, known at {@code at} ({@link System#nanoTime}). */
+  private record Settled(long seq, int outcome, long at) {}
 }

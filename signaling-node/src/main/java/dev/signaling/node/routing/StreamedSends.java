@@ -18,8 +18,10 @@ import java.util.Map;
  * The frames one event loop sent to other nodes without a reply each, until the target node
  * confirms them in one of its batches (see {@link StreamConfirmer}): one stream per target node,
  * the frames numbered in the order they were sent, each confirmed on its own, in any order. A frame
- * not confirmed within the delivery timeout fails as a request would that got no reply, so that
- * what follows (the target node died: hold the frame for the user's resume) is the same.
+ * lost between the nodes (their connection broke) is never confirmed, and ends as one whose node
+ * did not answer. A frame not confirmed within the delivery timeout fails as a request would that
+ * got no reply, so that what follows (the target node died: hold the frame for the user's resume)
+ * is the same.
  *
  * <p>Confined to its event loop: frames are sent from it, confirmations and the timeout sweep run
  * on it.
@@ -40,6 +42,7 @@ final class StreamedSends {
   private final DeliveryOptions options;
   private final long timeoutNanos;
   private final Map<String, Outgoing> byNode = new HashMap<>();
+  private long sent;
 
   private final DeliveryStreams counts;
 
@@ -79,9 +82,12 @@ final class StreamedSends {
    */
   Future<Written> send(String node, String sender, String frame, Delivery.Recipient recipient) {
     Outgoing stream = byNode.computeIfAbsent(node, ignored -> new Outgoing());
-    long seq = ++stream.sent;
-    stream.lastUsed = System.nanoTime();
-    Pending pending = new Pending(System.nanoTime(), context.promise());
+    // Numbered across all nodes, never twice: a confirmation that comes very late (its node was
+    // frozen) can never be taken for another frame's.
+    long seq = ++sent;
+    long now = System.nanoTime();
+    stream.lastUsed = now;
+    Pending pending = new Pending(now, context.promise());
     stream.waiting.put(seq, pending);
     vertx
         .eventBus()
@@ -114,8 +120,6 @@ final class StreamedSends {
       int outcome = batch.outcomes()[i];
       if (outcome == StreamConfirmer.LATE) {
         unanswered(pending, DeliveryStreams.Unconfirmed.LATE);
-      } else if (outcome == StreamConfirmer.LOST) {
-        unanswered(pending, DeliveryStreams.Unconfirmed.LOST);
       } else {
         pending.result.complete(new Written(outcome, arrived - batch.waitedMicros()[i] * 1_000L));
       }
@@ -157,7 +161,6 @@ final class StreamedSends {
   /** The frames sent to one node and not yet confirmed, by number, oldest first. */
   private static final class Outgoing {
     final LinkedHashMap<Long, Pending> waiting = new LinkedHashMap<>();
-    long sent;
     long lastUsed = System.nanoTime();
   }
 

@@ -50,7 +50,7 @@ class DeliveryCodecTest {
             "node-\u00e9",
             2,
             new long[] {43, 41, 9_000_000_000L},
-            new int[] {1, LocalDelivery.AWAY, StreamConfirmer.LOST},
+            new int[] {1, LocalDelivery.AWAY, StreamConfirmer.LATE},
             new int[] {19_000, 12_500, 0});
 
     assertThat(Confirmation.from(batch.toBuffer())).isEqualTo(batch);

@@ -176,49 +176,71 @@ class DeliveryStreamsTest {
   }
 
   @Test
-  void framesOfAStreamThatNeverArrivedAreConfirmedLost() {
-    List<Confirmation> batches = new CopyOnWriteArrayList<>();
-    vertx
-        .eventBus()
-        .<Buffer>consumer(
-            NodeAddresses.confirm("x"), batch -> batches.add(Confirmation.from(batch.body())));
+  void eachFrameIsConfirmedByItsNumberInWhateverOrderItsOutcomeIsKnown() {
+    List<Confirmation> batches = confirmationsTo("x");
     StreamConfirmer confirmer = new StreamConfirmer(vertx, "b", 20);
 
     TestCluster.await(
         on(
             loops.get(1),
             () -> {
-              StreamConfirmer.Slot first = confirmer.arrived(new Delivery.Streamed("x", 7, 1));
-              StreamConfirmer.Slot fourth = confirmer.arrived(new Delivery.Streamed("x", 7, 4));
-              StreamConfirmer.Slot fifth = confirmer.arrived(new Delivery.Streamed("x", 7, 5));
-              confirmer.settle(fifth, 1);
-              confirmer.settle(fourth, 1);
-              confirmer.settle(first, 1);
+              confirmer.settle(new Delivery.Streamed("x", 7, 3), 1);
+              confirmer.settle(new Delivery.Streamed("x", 7, 1), 1);
+              confirmer.settle(new Delivery.Streamed("x", 7, 2), LocalDelivery.AWAY);
               return Future.succeededFuture();
             }));
 
+    assertThat(outcomes(batches, 3))
+        .containsExactly(Map.entry(1L, 1), Map.entry(2L, LocalDelivery.AWAY), Map.entry(3L, 1));
+  }
+
+  @Test
+  void aFrameThatArrivesAfterItsSenderStoppedWaitingIsNotWrittenAndConfirmedLate() {
+    List<Confirmation> batches = confirmationsTo("x");
+
+    vertx
+        .eventBus()
+        .send(
+            NodeAddresses.deliver("b"),
+            new Delivery(
+                "alice",
+                "too late",
+                List.of(toBob()),
+                System.currentTimeMillis() - 10_000,
+                new Delivery.Streamed("x", 0, 41)));
+
+    assertThat(outcomes(batches, 1)).containsExactly(Map.entry(41L, StreamConfirmer.LATE));
+    assertThat(bobsConnection.frames).containsExactly("login-ok");
+  }
+
+  private List<Confirmation> confirmationsTo(String node) {
+    List<Confirmation> batches = new CopyOnWriteArrayList<>();
+    TestCluster.await(
+        vertx
+            .eventBus()
+            .<Buffer>consumer(
+                NodeAddresses.confirm(node), batch -> batches.add(Confirmation.from(batch.body())))
+            .completion());
+    return batches;
+  }
+
+  /** The outcomes confirmed in {@code batches}, by frame, once there are {@code count} of them. */
+  private static Map<Long, Integer> outcomes(List<Confirmation> batches, int count) {
     Map<Long, Integer> outcomes = new TreeMap<>();
     Poll.until(
         () -> {
           outcomes.clear();
           for (Confirmation batch : batches) {
             assertThat(batch.node()).isEqualTo("b");
-            assertThat(batch.stream()).isEqualTo(7);
             for (int i = 0; i < batch.size(); i++) {
               outcomes.put(batch.seqs()[i], batch.outcomes()[i]);
             }
           }
-          return outcomes.size() == 5;
+          return outcomes.size() >= count;
         },
         Duration.ofSeconds(10),
-        "five outcomes confirmed");
-    assertThat(outcomes)
-        .containsExactly(
-            Map.entry(1L, 1),
-            Map.entry(2L, StreamConfirmer.LOST),
-            Map.entry(3L, StreamConfirmer.LOST),
-            Map.entry(4L, 1),
-            Map.entry(5L, 1));
+        count + " outcomes confirmed");
+    return outcomes;
   }
 
   private Delivery.Recipient toBob() {
