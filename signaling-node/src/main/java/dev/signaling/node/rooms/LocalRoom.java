@@ -14,6 +14,12 @@ final class LocalRoom {
   Future<RoomRegistry.RoomWatch> watch;
   RoomState latest;
 
+  /**
+   * The newest state a join of this node's answered with, which the watch may not have reported
+   * yet: messages go by it, so that a member who has been told {@code joined} is reached at once.
+   */
+  RoomState joinedLatest;
+
   /** The highest version watched: a lower one means the room was lost and started again. */
   long highestVersion;
 

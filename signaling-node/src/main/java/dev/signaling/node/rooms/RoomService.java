@@ -242,8 +242,13 @@ public final class RoomService {
    * so versions of the two are comparable; a room lost with its entry is restored above both.
    */
   private static RoomState newest(LocalRoom local, RoomState joinedState) {
-    RoomState watched = local.latest;
-    return watched != null && watched.version() >= joinedState.version() ? watched : joinedState;
+    RoomState newest = joinedState;
+    for (RoomState known : new RoomState[] {local.latest, local.joinedLatest}) {
+      if (known != null && known.version() > newest.version()) {
+        newest = known;
+      }
+    }
+    return newest;
   }
 
   private LocalRoom openRoom(String room) {
@@ -273,6 +278,9 @@ public final class RoomService {
       member.joinedAs(outcome.state());
       return Future.succeededFuture();
     }
+    if (local.joinedLatest == null || outcome.state().version() > local.joinedLatest.version()) {
+      local.joinedLatest = outcome.state();
+    }
     events.joined(member.session, local.name, outcome.state().members().keySet(), id);
     member.joinedAs(outcome.state());
     member.queued.forEach(state -> announce(local.name, member, state));
@@ -291,6 +299,7 @@ public final class RoomService {
       }
       // Emptied by its last members' leaving: a new room may start at version 1.
       local.latest = null;
+      local.joinedLatest = null;
       local.highestVersion = 0;
       if (state == null) {
         return;

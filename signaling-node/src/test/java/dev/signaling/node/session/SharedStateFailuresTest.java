@@ -112,6 +112,29 @@ class SharedStateFailuresTest {
   }
 
   @Test
+  void aMemberToldItJoinedIsReachedByRoomMessagesBeforeTheRoomsWatchReportsIt() throws Exception {
+    SignalingClient alice = cluster.login(unique("alice"), 0);
+    SignalingClient bob = cluster.login(unique("bob"), 0);
+    String room = unique("lobby");
+    await(alice.join(room));
+    rooms.watchesHeld = true;
+    try {
+      assertThat(await(bob.join(room)).getJsonArray("users").getList())
+          .containsExactlyInAnyOrder(alice.name(), bob.name());
+
+      JsonObject ack = await(alice.request(new JsonObject().put("type", "chat").put("room", room)));
+
+      assertThat(ack.getInteger("delivered")).isEqualTo(1);
+      assertThat(bob.await("chat", WAIT).getString("from")).isEqualTo(alice.name());
+    } finally {
+      rooms.releaseWatches();
+    }
+    JsonObject joined = alice.await("presence", WAIT);
+    assertThat(joined.getString("name")).isEqualTo(bob.name());
+    assertThat(joined.getBoolean("online")).isTrue();
+  }
+
+  @Test
   void aLeaveTheRoomStoreFailsTwiceIsRetriedAndTheOthersSeeTheMemberGo() throws Exception {
     String room = unique("lobby");
     SignalingClient alice = cluster.login(unique("alice"), 0);

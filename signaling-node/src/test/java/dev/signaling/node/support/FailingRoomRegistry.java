@@ -7,14 +7,16 @@ import dev.signaling.node.rooms.RoomRestore;
 import dev.signaling.node.rooms.RoomState;
 import io.vertx.core.Future;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A node's room registry that can be told to fail, as a store that does not answer would: joins
- * while switched off, and the next few leaves; every leave attempt is counted. Everything else goes
- * to the real one.
+ * while switched off, and the next few leaves; every leave attempt is counted. It can also hold
+ * back the changes it reports to watchers. Everything else goes to the real one.
  */
 public final class FailingRoomRegistry implements RoomRegistry {
   private final RoomRegistry real;
@@ -24,6 +26,11 @@ public final class FailingRoomRegistry implements RoomRegistry {
   public final AtomicInteger leavesToFail = new AtomicInteger();
 
   public final AtomicInteger leaveAttempts = new AtomicInteger();
+
+  /** While set, changes to watched rooms are held back, as a slow cluster would, until released. */
+  public volatile boolean watchesHeld;
+
+  private final Queue<Runnable> heldChanges = new ConcurrentLinkedQueue<>();
 
   public FailingRoomRegistry(RoomRegistry real) {
     this.real = real;
@@ -60,7 +67,23 @@ public final class FailingRoomRegistry implements RoomRegistry {
 
   @Override
   public Future<RoomWatch> watch(String room, Consumer<RoomState> listener) {
-    return real.watch(room, listener);
+    return real.watch(
+        room,
+        state -> {
+          if (watchesHeld) {
+            heldChanges.add(() -> listener.accept(state));
+          } else {
+            listener.accept(state);
+          }
+        });
+  }
+
+  /** Hands on the changes held back, in order, and holds no more. */
+  public void releaseWatches() {
+    watchesHeld = false;
+    for (Runnable change = heldChanges.poll(); change != null; change = heldChanges.poll()) {
+      change.run();
+    }
   }
 
   @Override
