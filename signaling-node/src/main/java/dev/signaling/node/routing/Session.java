@@ -30,6 +30,9 @@ public final class Session {
   /** Peers remembered at most; the one talked with longest ago is forgotten first. */
   private static final int MAX_RECENT_PEERS = 64;
 
+  /** How often a conversation with the same peer is noted again, at most. */
+  private static final long NOTED_EVERY_NANOS = 1_000_000_000L;
+
   private final String name;
   private final String id;
   private final Outbound out;
@@ -48,6 +51,9 @@ public final class Session {
   // Completed once login-ok is written: a peer may find the session in presence a moment before
   // that, and its frames must not overtake the client's login-ok.
   private final Promise<Void> opened;
+  private String lastPeer;
+  private long lastPeerAt;
+
   private final Map<String, Long> recentPeers =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -255,10 +261,20 @@ public final class Session {
     markEnded();
   }
 
-  /** Remembers that this session and {@code peer} exchanged a message just now. */
+  /**
+   * Remembers that this session and {@code peer} exchanged a message just now. To the second: a
+   * burst of messages with the peer it talked with last (a call's candidates) costs one update of
+   * the map a second, not one per message.
+   */
   public void talkedWith(String peer) {
     owner.check();
-    recentPeers.put(peer, System.nanoTime());
+    long now = System.nanoTime();
+    if (now - lastPeerAt < NOTED_EVERY_NANOS && peer.equals(lastPeer)) {
+      return;
+    }
+    lastPeer = peer;
+    lastPeerAt = now;
+    recentPeers.put(peer, now);
   }
 
   /** The peers this session exchanged messages with within {@code window}. */
