@@ -141,6 +141,7 @@ final class NodeUpkeep {
             node -> runtime.view().members().contains(node),
             streams);
     runtime.view().onMemberJoined(links::link);
+    runtime.view().onMemberLeft(streams::forget);
     links.linkAll(runtime.view().members());
     rooms.onMembershipLost(() -> reassertion.reassertSoon("a room lost members of this node"));
     reassertion.start();

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +49,7 @@ public final class DeliveryStreams {
     LATE;
 
     String tag() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -103,6 +104,15 @@ public final class DeliveryStreams {
   }
 
   /**
+   * {@code node} left the cluster: frames for it go by request again, whose failure the event bus
+   * reports at once when nobody listens there any more, instead of waiting out the timeout. Any
+   * thread.
+   */
+  public void forget(String node) {
+    confirming.remove(node);
+  }
+
+  /**
    * The calling event loop's stream to {@code node}, or {@code null} when frames to it go by
    * request: it does not confirm in batches, or the caller is not one of this node's event loops.
    */
@@ -127,7 +137,7 @@ public final class DeliveryStreams {
   }
 
   /** How many frames this node sent in streams so far. */
-  public long streamedFrames() {
+  long streamedFrames() {
     return streamed.sum();
   }
 

@@ -43,7 +43,6 @@ final class NodeDeliveries {
     if (!node.equals(nodeId)) {
       StreamedSends stream = streams.streamTo(node);
       if (stream != null) {
-        streams.sentInStream();
         return stream.send(node, sender, frame, recipient);
       }
     }

@@ -26,7 +26,10 @@ final class StreamConfirmer {
   private final Vertx vertx;
   private final String nodeId;
   private final long batchMs;
-  private final Map<String, Inbound> streams = new HashMap<>();
+
+  /** By sending node, then by its stream: no key to build per frame. */
+  private final Map<String, Map<Integer, Inbound>> streams = new HashMap<>();
+
   private final List<Inbound> due = new ArrayList<>();
   private boolean flushScheduled;
 
@@ -42,9 +45,9 @@ final class StreamConfirmer {
   /** Frame {@code streamed}'s outcome, as {@link LocalDelivery#write} counts, or {@link #LATE}. */
   void settle(Delivery.Streamed streamed, int outcome) {
     Inbound stream =
-        streams.computeIfAbsent(
-            streamed.node() + ':' + streamed.stream(),
-            ignored -> new Inbound(streamed.node(), streamed.stream()));
+        streams
+            .computeIfAbsent(streamed.node(), node -> new HashMap<>())
+            .computeIfAbsent(streamed.stream(), id -> new Inbound(streamed.node(), id));
     long now = System.nanoTime();
     stream.lastUsed = now;
     stream.batch.add(new Settled(streamed.seq(), outcome, now));
@@ -70,10 +73,11 @@ final class StreamConfirmer {
     }
     due.clear();
     long now = System.nanoTime();
-    for (Iterator<Inbound> all = streams.values().iterator(); all.hasNext(); ) {
-      Inbound stream = all.next();
-      if (!stream.due && now - stream.lastUsed > IDLE_NANOS) {
-        all.remove();
+    for (Iterator<Map<Integer, Inbound>> nodes = streams.values().iterator(); nodes.hasNext(); ) {
+      Map<Integer, Inbound> ofNode = nodes.next();
+      ofNode.values().removeIf(stream -> !stream.due && now - stream.lastUsed > IDLE_NANOS);
+      if (ofNode.isEmpty()) {
+        nodes.remove();
       }
     }
   }

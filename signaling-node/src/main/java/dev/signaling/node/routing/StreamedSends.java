@@ -63,10 +63,6 @@ final class StreamedSends {
     context.setPeriodic(SWEEP_MS, tick -> sweep());
   }
 
-  int id() {
-    return id;
-  }
-
   EventLoop eventLoop() {
     return context.nettyEventLoop();
   }
@@ -81,6 +77,7 @@ final class StreamedSends {
    * made of it, as {@link LocalDelivery#write} counts, once confirmed.
    */
   Future<Written> send(String node, String sender, String frame, Delivery.Recipient recipient) {
+    counts.sentInStream();
     Outgoing stream = byNode.computeIfAbsent(node, ignored -> new Outgoing());
     // Numbered across all nodes, never twice: a confirmation that comes very late (its node was
     // frozen) can never be taken for another frame's.

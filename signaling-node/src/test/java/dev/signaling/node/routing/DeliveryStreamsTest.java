@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +97,43 @@ class DeliveryStreamsTest {
       expected.add("f" + i);
     }
     assertThat(bobsConnection.frames).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aWriteIsTimedFromWhenItWasWrittenNotFromWhenItsBatchArrived() {
+    DeliveryStreams streams = new DeliveryStreams(vertx, "a", Duration.ofSeconds(30), BATCH);
+    streams.confirmsInBatches("z");
+    NodeDeliveries deliveries =
+        new NodeDeliveries(vertx, "a", new LocalSessions(), TIMEOUT, streams);
+    AtomicReference<Future<StreamedSends.Written>> sent = new AtomicReference<>();
+    TestCluster.await(
+        on(
+            sender,
+            () -> {
+              sent.set(deliveries.deliverTo("z", "alice", "f", toBob()));
+              return Future.succeededFuture();
+            }));
+
+    long before = System.nanoTime();
+    // The first frame of the first stream, its confirmation held 300 ms in its batch.
+    streams.confirmed(
+        new Confirmation("z", 0, new long[] {1}, new int[] {1}, new int[] {300_000}).toBuffer());
+    StreamedSends.Written written = TestCluster.await(sent.get());
+    long after = System.nanoTime();
+
+    assertThat(written.count()).isEqualTo(1);
+    assertThat(written.atNanos()).isBetween(before - 300_000_000L, after - 300_000_000L);
+  }
+
+  @Test
+  void toANodeThatLeftFramesGoByRequest() {
+    streamsOfA.forget("b");
+
+    StreamedSends.Written written =
+        TestCluster.await(on(sender, () -> fromA.deliverTo("b", "alice", "f", toBob())));
+
+    assertThat(written.count()).isEqualTo(1);
+    assertThat(streamsOfA.streamedFrames()).isZero();
   }
 
   @Test
